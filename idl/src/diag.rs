@@ -120,7 +120,10 @@ impl Diagnostic {
             })
             .collect();
         let mut notes: Vec<String> = self.help.iter().map(|h| format!("help: {h}")).collect();
-        notes.push(format!("note: rule {} of the protocol language", self.code.rule));
+        notes.push(format!(
+            "note: rule {} of the protocol language",
+            self.code.rule
+        ));
         cs::Diagnostic::new(severity)
             .with_code(self.code.name)
             .with_message(self.message.clone())
@@ -173,7 +176,8 @@ impl Diagnostics {
     /// Orders diagnostics by file and position, errors and warnings mixed, so
     /// output does not depend on the order checks happen to run in.
     pub fn sort(&mut self) {
-        self.items.sort_by_key(|d| (d.span().file, d.span().start, d.code.name));
+        self.items
+            .sort_by_key(|d| (d.span().file, d.span().start, d.code.name));
     }
 
     /// Renders every diagnostic, without colour, as the CLI prints them.

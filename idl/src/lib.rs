@@ -168,7 +168,11 @@ fn compile_loaded(loaded: &load::Loaded, diags: &mut Diagnostics) -> Option<Mode
     }
     let mut model = model;
     check::check(&mut model, diags);
-    if diags.has_errors() { None } else { Some(model) }
+    if diags.has_errors() {
+        None
+    } else {
+        Some(model)
+    }
 }
 
 /// Compiles one in-memory file named `name` (imports resolve against nothing

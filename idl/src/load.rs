@@ -102,7 +102,10 @@ impl<L: Loader> Load<'_, L> {
             Ok(text) => (text, None),
             Err(error) => {
                 let at = error.utf8_error().valid_up_to();
-                (String::from_utf8_lossy(error.as_bytes()).into_owned(), Some(at))
+                (
+                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                    Some(at),
+                )
             }
         };
         self.loaded.names.push(name.clone());

@@ -123,7 +123,10 @@ pub fn is_pascal_case(name: &str) -> bool {
 
 /// The candidate closest to `wanted`, when it is close enough to be a likely
 /// typo. Candidates are compared case-insensitively.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
     for candidate in candidates {

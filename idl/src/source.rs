@@ -122,7 +122,10 @@ impl SourceFile {
         let line = self.line_index(offset);
         let start = self.line_starts[line];
         let end = offset.min(self.text.len());
-        let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(1, |s| s.chars().count() + 1);
         (line + 1, column)
     }
 

@@ -132,7 +132,11 @@ fn report(compilation: &Compilation, color: Color) {
         .filter(|d| d.severity == Severity::Warning)
         .count();
     if errors > 0 {
-        eprintln!("error: {} ({})", plural(errors, "error"), plural(warnings, "warning"));
+        eprintln!(
+            "error: {} ({})",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
     } else if warnings > 0 {
         eprintln!("warning: {}", plural(warnings, "warning"));
     }

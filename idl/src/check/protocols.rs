@@ -52,7 +52,11 @@ fn check_manager_agreement(model: &Model, diags: &mut Diagnostics) {
                     )
                     .label("manager named here")
                     .secondary(model[manager].info.span, "protocol declared here")
-                    .help(format!("add `manages {};` to `{}`", protocol.info.name, name(model, manager))),
+                    .help(format!(
+                        "add `manages {};` to `{}`",
+                        protocol.info.name,
+                        name(model, manager)
+                    )),
                 );
             }
         }
@@ -71,7 +75,11 @@ fn check_manager_agreement(model: &Model, diags: &mut Diagnostics) {
                     )
                     .label("managed protocol named here")
                     .secondary(model[managed].info.span, "protocol declared here")
-                    .help(format!("add `manager {};` to `{}`", protocol.info.name, name(model, managed))),
+                    .help(format!(
+                        "add `manager {};` to `{}`",
+                        protocol.info.name,
+                        name(model, managed)
+                    )),
                 );
             }
         }
@@ -106,12 +114,16 @@ fn check_manager_cycles(model: &Model, diags: &mut Diagnostics) {
         let mut diagnostic = Diagnostic::error(
             codes::MANAGER_CYCLE,
             model.protocols[first].info.span,
-            format!("protocols manage each other in a cycle: {}", names.join(" → ")),
+            format!(
+                "protocols manage each other in a cycle: {}",
+                names.join(" → ")
+            ),
         )
         .label("part of a manager cycle")
         .help("only a protocol that manages itself (and has another manager) may recur");
         for &member in &path[1..path.len() - 1] {
-            diagnostic = diagnostic.secondary(model.protocols[member].info.span, "part of the cycle");
+            diagnostic =
+                diagnostic.secondary(model.protocols[member].info.span, "part of the cycle");
         }
         diags.push(diagnostic);
     }
@@ -159,7 +171,10 @@ fn check_reachability(model: &Model, diags: &mut Diagnostics) {
                 Diagnostic::error(
                     codes::UNREACHABLE_MANAGED,
                     protocol.info.span,
-                    format!("managed protocol `{}` cannot be reached from any top-level protocol", protocol.info.name),
+                    format!(
+                        "managed protocol `{}` cannot be reached from any top-level protocol",
+                        protocol.info.name
+                    ),
                 )
                 .label("no chain of `manages` leads here from a top-level protocol")
                 .help("every actor tree starts at a top-level protocol (one without `manager`)"),
@@ -178,11 +193,17 @@ fn check_sync(model: &Model, protocol: &Protocol, diags: &mut Diagnostics) {
                 Diagnostic::error(
                     codes::SYNC_IN_ASYNC_PROTOCOL,
                     message.syntax.keyword,
-                    format!("`sync` message `{}` in protocol `{}`, which is not a `sync protocol`", message.name, protocol.info.name),
+                    format!(
+                        "`sync` message `{}` in protocol `{}`, which is not a `sync protocol`",
+                        message.name, protocol.info.name
+                    ),
                 )
                 .label("sync message")
                 .secondary(protocol.info.span, "protocol declared here")
-                .help(format!("declare `sync protocol {}` or make the message `async`", protocol.info.name)),
+                .help(format!(
+                    "declare `sync protocol {}` or make the message `async`",
+                    protocol.info.name
+                )),
             );
         }
         if message.direction != Direction::Parent {
@@ -223,7 +244,11 @@ fn check_sync(model: &Model, protocol: &Protocol, diags: &mut Diagnostics) {
 
 fn check_constructors(model: &Model, protocol: &Protocol, diags: &mut Diagnostics) {
     for (&managed, &span) in protocol.manages.iter().zip(&protocol.manages_spans) {
-        if !protocol.messages.iter().any(|m| m.constructs == Some(managed)) {
+        if !protocol
+            .messages
+            .iter()
+            .any(|m| m.constructs == Some(managed))
+        {
             let managed_name = name(model, managed);
             diags.push(
                 Diagnostic::error(
@@ -245,7 +270,10 @@ fn check_delete(protocol: &Protocol, diags: &mut Diagnostics) {
             Diagnostic::error(
                 codes::MISSING_DELETE,
                 protocol.info.span,
-                format!("managed protocol `{}` has no `delete` message", protocol.info.name),
+                format!(
+                    "managed protocol `{}` has no `delete` message",
+                    protocol.info.name
+                ),
             )
             .label("managed protocols need a destructor")
             .help("add `both: async delete();` (or under the side that may destroy it)"),
@@ -253,9 +281,17 @@ fn check_delete(protocol: &Protocol, diags: &mut Diagnostics) {
         None => {}
         Some(message) => {
             let problem = if !protocol.is_managed() {
-                Some((message.span, "`delete` is only valid in a managed protocol", "top-level protocols end when their channel closes"))
+                Some((
+                    message.span,
+                    "`delete` is only valid in a managed protocol",
+                    "top-level protocols end when their channel closes",
+                ))
             } else if message.sendness == Sendness::Sync {
-                Some((message.syntax.keyword, "`delete` cannot be `sync`", "write `async delete(…);`"))
+                Some((
+                    message.syntax.keyword,
+                    "`delete` cannot be `sync`",
+                    "write `async delete(…);`",
+                ))
             } else {
                 message
                     .syntax

@@ -73,25 +73,37 @@ pub(super) fn check_resources(model: &mut Model, diags: &mut Diagnostics) {
     }
     for decl in &model.types {
         let declared = match decl.kind {
-            TypeDeclKind::Struct { resource, .. } | TypeDeclKind::Union { resource, .. } => resource,
+            TypeDeclKind::Struct { resource, .. } | TypeDeclKind::Union { resource, .. } => {
+                resource
+            }
             _ => continue,
         };
-        let what = if matches!(decl.kind, TypeDeclKind::Struct { .. }) { "struct" } else { "union" };
+        let what = if matches!(decl.kind, TypeDeclKind::Struct { .. }) {
+            "struct"
+        } else {
+            "union"
+        };
         if decl.is_resource && !declared {
             let holder = members(decl).into_iter().find(|(ty, _)| {
                 let mut named_resource = false;
-                named_in(ty, true, &mut |id, _| named_resource |= resource[id.index()]);
+                named_in(ty, true, &mut |id, _| {
+                    named_resource |= resource[id.index()]
+                });
                 holds_right(ty) || named_resource
             });
             let mut diagnostic = Diagnostic::error(
                 codes::RESOURCE_NOT_DECLARED,
                 decl.info.span,
-                format!("{what} `{}` holds a resource but is not declared `resource`", decl.info.name),
+                format!(
+                    "{what} `{}` holds a resource but is not declared `resource`",
+                    decl.info.name
+                ),
             )
             .label("needs `resource`")
             .help(format!("write `resource {what} {}`", decl.info.name));
             if let Some((_, span)) = holder {
-                diagnostic = diagnostic.secondary(span, "this holds a right, an endpoint or a resource type");
+                diagnostic = diagnostic
+                    .secondary(span, "this holds a right, an endpoint or a resource type");
             }
             diags.push(diagnostic);
         } else if declared && !decl.is_resource {
@@ -99,7 +111,10 @@ pub(super) fn check_resources(model: &mut Model, diags: &mut Diagnostics) {
                 Diagnostic::warning(
                     codes::RESOURCE_WITHOUT_RESOURCE,
                     decl.info.span,
-                    format!("{what} `{}` is declared `resource` but holds no resource", decl.info.name),
+                    format!(
+                        "{what} `{}` is declared `resource` but holds no resource",
+                        decl.info.name
+                    ),
                 )
                 .label("no right, endpoint or resource type inside")
                 .help("remove `resource` so the type can be copied and compared"),
@@ -159,7 +174,9 @@ pub(super) fn check_recursion(model: &mut Model, diags: &mut Diagnostics) {
         let decl = &mut model.types[index];
         match &mut decl.kind {
             TypeDeclKind::Struct { fields, .. } => {
-                fields.iter_mut().for_each(|f| mark_boxed(&mut f.ty, &boxes));
+                fields
+                    .iter_mut()
+                    .for_each(|f| mark_boxed(&mut f.ty, &boxes));
             }
             TypeDeclKind::Union { variants, .. } => {
                 for variant in variants.iter_mut() {
@@ -177,7 +194,9 @@ pub(super) fn check_recursion(model: &mut Model, diags: &mut Diagnostics) {
 fn optional_or_direct(ty: &Type, visit: &mut dyn FnMut(TypeId)) {
     match ty {
         Type::Named { id } => visit(*id),
-        Type::Optional { inner, .. } | Type::Array { element: inner, .. } => optional_or_direct(inner, visit),
+        Type::Optional { inner, .. } | Type::Array { element: inner, .. } => {
+            optional_or_direct(inner, visit)
+        }
         _ => {}
     }
 }

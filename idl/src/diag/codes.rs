@@ -90,3 +90,22 @@ codes! {
     BAD_ATTRIBUTE_VALUE = "E0504", "L29", "attribute with a missing or wrong value";
     CONFLICTING_ATTRIBUTES = "E0505", "L8", "attributes that exclude each other";
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let docs = include_str!("../../../docs/diagnostics.md");
+        for (index, code) in ALL.iter().enumerate() {
+            assert!(
+                ALL[..index].iter().all(|c| c.name != code.name),
+                "{} is used twice",
+                code.name
+            );
+            let row = format!("| {} | {} | {} |", code.name, code.rule, code.summary);
+            assert!(docs.contains(&row), "docs/diagnostics.md lacks `{row}`");
+        }
+    }
+}

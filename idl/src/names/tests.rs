@@ -4,7 +4,10 @@ use super::*;
 fn case_mapping_follows_rust_conventions() {
     assert_eq!(rust_ident("fooBar", Case::Snake).unwrap(), "foo_bar");
     assert_eq!(rust_ident("foo_bar", Case::Pascal).unwrap(), "FooBar");
-    assert_eq!(rust_ident("WaitForIds", Case::Snake).unwrap(), "wait_for_ids");
+    assert_eq!(
+        rust_ident("WaitForIds", Case::Snake).unwrap(),
+        "wait_for_ids"
+    );
 }
 
 #[test]

@@ -145,7 +145,9 @@ impl<'d> Builder<'d> {
                     let mut parts = part.into_inner();
                     let Some(meta) = parts.next() else { continue };
                     let meta = self.meta(meta);
-                    let Some(member_name) = parts.next() else { continue };
+                    let Some(member_name) = parts.next() else {
+                        continue;
+                    };
                     members.push(Member {
                         meta,
                         name: self.ident(member_name),
@@ -174,7 +176,9 @@ impl<'d> Builder<'d> {
                     let mut parts = part.into_inner();
                     let Some(meta) = parts.next() else { continue };
                     let meta = self.meta(meta);
-                    let Some(variant_name) = parts.next() else { continue };
+                    let Some(variant_name) = parts.next() else {
+                        continue;
+                    };
                     let name = self.ident(variant_name);
                     let ty = match parts.next() {
                         Some(ty) => Some(self.type_expr(ty)?),
@@ -289,9 +293,13 @@ impl<'d> Builder<'d> {
         let marks: Vec<Span> = parts.map(|mark| self.span(&mark)).collect();
         if marks.len() > 1 {
             self.diags.push(
-                Diagnostic::error(codes::SYNTAX, marks[1], "a type can be made optional only once")
-                    .label("second `?`")
-                    .help("remove the extra `?`"),
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    marks[1],
+                    "a type can be made optional only once",
+                )
+                .label("second `?`")
+                .help("remove the extra `?`"),
             );
         }
         if !marks.is_empty() {
@@ -355,12 +363,28 @@ impl<'d> Builder<'d> {
         let span = self.span(&pair);
         let text = pair.as_str();
         let kind = match pair.as_rule() {
-            Rule::int_lit => LiteralKind::Int(literal::int_value(text)),
-            Rule::duration => LiteralKind::Duration(literal::duration_ms(text)),
-            Rule::bool_lit => LiteralKind::Bool(text == "true"),
-            Rule::string_lit => {
-                LiteralKind::Str(literal::string_value(self.file, span.start as usize, text, self.diags))
+            Rule::int_lit => {
+                let value = literal::int_value(text)
+                    .filter(|v| (i128::from(i64::MIN)..=i128::from(u64::MAX)).contains(v));
+                if value.is_none() {
+                    self.out_of_range(span, "integer literal does not fit in 64 bits");
+                }
+                LiteralKind::Int(value)
             }
+            Rule::duration => {
+                let value = literal::duration_ms(text);
+                if value.is_none() {
+                    self.out_of_range(span, "duration is too long");
+                }
+                LiteralKind::Duration(value)
+            }
+            Rule::bool_lit => LiteralKind::Bool(text == "true"),
+            Rule::string_lit => LiteralKind::Str(literal::string_value(
+                self.file,
+                span.start as usize,
+                text,
+                self.diags,
+            )),
             Rule::path => LiteralKind::Name(self.path(pair)),
             _ => LiteralKind::Name(Path {
                 segments: vec![self.ident(pair)],
@@ -368,6 +392,14 @@ impl<'d> Builder<'d> {
             }),
         };
         Literal { kind, span }
+    }
+
+    fn out_of_range(&mut self, span: Span, message: &str) {
+        self.diags.push(
+            Diagnostic::error(codes::BAD_INTEGER, span, message)
+                .label("out of range")
+                .help("integers range from -9223372036854775808 to 18446744073709551615"),
+        );
     }
 
     fn path(&mut self, pair: Pair<'_, Rule>) -> Path {

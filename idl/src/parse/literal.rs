@@ -30,7 +30,12 @@ pub(super) fn duration_ms(text: &str) -> Option<u64> {
 
 /// The string literal `text` (quotes included) starting at byte `start`,
 /// with escapes decoded. Bad escapes are reported and dropped.
-pub(super) fn string_value(file: FileId, start: usize, text: &str, diags: &mut Diagnostics) -> String {
+pub(super) fn string_value(
+    file: FileId,
+    start: usize,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> String {
     let inner = &text[1..text.len() - 1];
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.char_indices().peekable();
@@ -86,7 +91,12 @@ fn unicode_escape(rest: &str) -> Option<(char, usize)> {
     Some((ch, close + 2))
 }
 
-fn bad_escape(file: FileId, range: std::ops::Range<usize>, message: &str, help: &str) -> Diagnostic {
+fn bad_escape(
+    file: FileId,
+    range: std::ops::Range<usize>,
+    message: &str,
+    help: &str,
+) -> Diagnostic {
     Diagnostic::error(codes::BAD_ESCAPE, Span::new(file, range), message)
         .label("in this string literal")
         .help(help)

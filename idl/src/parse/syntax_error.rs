@@ -16,9 +16,17 @@ pub(super) fn convert(file: FileId, text: &str, error: &Error<Rule>) -> Diagnost
     }
     .min(text.len());
     let found = describe_found(text, at);
-    let span = Span::new(file, at..at + found.len.max(if at < text.len() { 1 } else { 0 }));
+    let span = Span::new(
+        file,
+        at..at + found.len.max(if at < text.len() { 1 } else { 0 }),
+    );
 
-    if text[at..].starts_with("///") || text[at..].starts_with("//!") {
+    let stray_doc = if text[at..].starts_with("///") || text[at..].starts_with("//!") {
+        Some(span)
+    } else {
+        doc_comment_before(text, at).map(|range| Span::new(file, range))
+    };
+    if let Some(span) = stray_doc {
         return Diagnostic::error(codes::MISPLACED_DOC, span, "doc comment documents nothing")
             .label("nothing that can be documented follows this comment")
             .help(
@@ -39,6 +47,19 @@ pub(super) fn convert(file: FileId, text: &str, error: &Error<Rule>) -> Diagnost
         _ => "unexpected here".to_owned(),
     };
     Diagnostic::error(codes::SYNTAX, span, message).label(label)
+}
+
+/// The doc comment line that ends right before `at` (only whitespace
+/// between): pest has consumed it as the start of an element that never came.
+fn doc_comment_before(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let before = text[..at].trim_end();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = &before[line_start..];
+    let offset = line.len() - line.trim_start().len();
+    let comment = line.trim_start();
+    let is_doc =
+        (comment.starts_with("///") && !comment.starts_with("////")) || comment.starts_with("//!");
+    is_doc.then(|| line_start + offset..before.len())
 }
 
 struct Found {

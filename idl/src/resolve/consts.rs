@@ -15,16 +15,30 @@ impl Resolver<'_> {
                 Some((min, max)) => match value {
                     Some(v) if (min..=max).contains(v) => Some(ConstValue::Int(*v)),
                     _ => {
-                        self.bad_const(decl, format!("value does not fit in `{}`", scalar_name(*scalar)));
+                        self.bad_const(
+                            decl,
+                            format!("value does not fit in `{}`", scalar_name(*scalar)),
+                        );
                         None
                     }
                 },
                 None => {
-                    self.bad_const(decl, format!("constants of type `{}` are not supported", scalar_name(*scalar)));
+                    self.bad_const(
+                        decl,
+                        format!(
+                            "constants of type `{}` are not supported",
+                            scalar_name(*scalar)
+                        ),
+                    );
                     None
                 }
             },
-            (Type::Scalar { scalar: Scalar::Bool }, LiteralKind::Bool(value)) => Some(ConstValue::Bool(*value)),
+            (
+                Type::Scalar {
+                    scalar: Scalar::Bool,
+                },
+                LiteralKind::Bool(value),
+            ) => Some(ConstValue::Bool(*value)),
             (Type::String { bound }, LiteralKind::Str(text)) => {
                 if bound.is_some_and(|b| text.len() as u64 > b) {
                     self.bad_const(decl, "string is longer than its bound".to_owned());
@@ -34,15 +48,27 @@ impl Resolver<'_> {
                 }
             }
             (Type::Scalar { scalar }, _) if matches!(scalar, Scalar::F32 | Scalar::F64) => {
-                self.bad_const(decl, format!("constants of type `{}` are not supported", scalar_name(*scalar)));
+                self.bad_const(
+                    decl,
+                    format!(
+                        "constants of type `{}` are not supported",
+                        scalar_name(*scalar)
+                    ),
+                );
                 None
             }
             (Type::Scalar { .. } | Type::String { .. }, _) => {
-                self.bad_const(decl, "the value does not match the constant's type".to_owned());
+                self.bad_const(
+                    decl,
+                    "the value does not match the constant's type".to_owned(),
+                );
                 None
             }
             _ => {
-                self.bad_const(decl, "a constant must be an integer, `bool` or `string`".to_owned());
+                self.bad_const(
+                    decl,
+                    "a constant must be an integer, `bool` or `string`".to_owned(),
+                );
                 None
             }
         };

@@ -52,7 +52,14 @@ pub(crate) struct Scopes {
 }
 
 impl Scopes {
-    pub(crate) fn add(&mut self, file: FileId, package: PackageId, name: &str, span: Span, decl: DeclRef) {
+    pub(crate) fn add(
+        &mut self,
+        file: FileId,
+        package: PackageId,
+        name: &str,
+        span: Span,
+        decl: DeclRef,
+    ) {
         let index = self.entries.len();
         self.entries.push(Entry {
             name: name.to_owned(),
@@ -108,7 +115,9 @@ impl Scopes {
             return Found::Nothing;
         };
         match self.qualified.get(&(package, name.clone())) {
-            Some(&entry) if self.visible_files[file.index()].contains(&self.entries[entry].file) => {
+            Some(&entry)
+                if self.visible_files[file.index()].contains(&self.entries[entry].file) =>
+            {
                 Found::One(&self.entries[entry])
             }
             Some(&entry) => Found::NotImported(&self.entries[entry]),
@@ -122,7 +131,12 @@ impl Scopes {
     }
 
     /// A protocol named `name` in `package` or visible from `file`.
-    pub(crate) fn protocols_named(&self, name: &str, file: FileId, package: PackageId) -> Option<ProtocolId> {
+    pub(crate) fn protocols_named(
+        &self,
+        name: &str,
+        file: FileId,
+        package: PackageId,
+    ) -> Option<ProtocolId> {
         let in_package = self.qualified.get(&(package, name.to_owned()));
         let visible = self.simple[file.index()].get(name).into_iter().flatten();
         in_package
@@ -136,6 +150,10 @@ impl Scopes {
 
     /// The dotted package name of an entry plus its name.
     pub(crate) fn qualified_name(&self, entry: &Entry) -> String {
-        format!("{}.{}", self.package_names[entry.package.index()], entry.name)
+        format!(
+            "{}.{}",
+            self.package_names[entry.package.index()],
+            entry.name
+        )
     }
 }

@@ -26,7 +26,12 @@ pub(crate) fn resolve(loaded: &Loaded, diags: &mut Diagnostics) -> Model {
     };
     resolver.packages(loaded, &files);
     let items = resolver.declare(&files);
-    let package_names = resolver.model.packages.iter().map(|p| p.name.clone()).collect();
+    let package_names = resolver
+        .model
+        .packages
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     resolver.scopes.build_visibility(loaded, package_names);
     resolver.check_side_names();
     // Order of declarations has no meaning (L18), but bounds need constant
@@ -83,7 +88,7 @@ impl Resolver<'_> {
             self.model.files.push(FileInfo {
                 name: loaded.names[index].clone(),
                 package: package_of_file[index],
-                docs: file.as_ref().map(|f| f.docs.clone()).unwrap_or_default(),
+                docs: file.as_ref().map(file_docs).unwrap_or_default(),
                 imports: loaded.imports[index].iter().map(|(f, _)| *f).collect(),
             });
         }
@@ -98,7 +103,9 @@ impl Resolver<'_> {
         for file in files {
             let package = self.scopes.package_of_file[file.id.index()];
             for item in &file.items {
-                let Some(name) = item.kind.name() else { continue };
+                let Some(name) = item.kind.name() else {
+                    continue;
+                };
                 if let Some(&earlier) = first.get(&(package, name.name.as_str())) {
                     self.diags.push(
                         Diagnostic::error(
@@ -110,7 +117,11 @@ impl Resolver<'_> {
                                 self.model.packages[package.index()].name
                             ),
                         )
-                        .label(format!("second {} named `{}`", item.kind.describe(), name.name))
+                        .label(format!(
+                            "second {} named `{}`",
+                            item.kind.describe(),
+                            name.name
+                        ))
                         .secondary(earlier, "first declared here"),
                     );
                     continue;
@@ -123,8 +134,11 @@ impl Resolver<'_> {
                     deprecated: deprecation(&item.meta),
                     span: name.span,
                 };
-                let Some(decl) = self.allocate(&item.kind, info) else { continue };
-                self.scopes.add(file.id, package, &name.name, name.span, decl);
+                let Some(decl) = self.allocate(&item.kind, info) else {
+                    continue;
+                };
+                self.scopes
+                    .add(file.id, package, &name.name, name.span, decl);
                 items.push((file.id, item, decl));
             }
         }
@@ -152,8 +166,11 @@ impl Resolver<'_> {
             },
             ItemKind::Protocol(p) => {
                 let id = ProtocolId(id_u32(self.model.protocols.len()));
-                self.managed
-                    .push(p.entries.iter().any(|e| matches!(e, ast::ProtocolEntry::Manager(..))));
+                self.managed.push(
+                    p.entries
+                        .iter()
+                        .any(|e| matches!(e, ast::ProtocolEntry::Manager(..))),
+                );
                 self.model.protocols.push(Protocol {
                     info,
                     sync: p.sync.is_some(),
@@ -216,7 +233,9 @@ impl Resolver<'_> {
                     )
                     .label("clashes with a protocol side")
                     .secondary(protocol_span, "protocol declared here")
-                    .help("`PParent` and `PChild` name the sides of protocol `P`; rename this type"),
+                    .help(
+                        "`PParent` and `PChild` name the sides of protocol `P`; rename this type",
+                    ),
                 );
             }
         }
@@ -235,6 +254,17 @@ impl Resolver<'_> {
             _ => {}
         }
     }
+}
+
+/// `//!` lines, then any `///` lines written before `package` (both document the file).
+fn file_docs(file: &ast::File) -> Vec<String> {
+    let mut docs = file.docs.clone();
+    for item in &file.items {
+        if let ItemKind::Package(_) = item.kind {
+            docs.extend(item.meta.docs.iter().cloned());
+        }
+    }
+    docs
 }
 
 fn package_of(file: &ast::File) -> Option<&ast::Path> {

@@ -10,7 +10,13 @@ use crate::model::*;
 use crate::span::{FileId, Span};
 
 impl Resolver<'_> {
-    pub(super) fn define_protocol(&mut self, file: FileId, decl: &ast::Protocol, meta: &ast::Meta, id: ProtocolId) {
+    pub(super) fn define_protocol(
+        &mut self,
+        file: FileId,
+        decl: &ast::Protocol,
+        meta: &ast::Meta,
+        id: ProtocolId,
+    ) {
         let mut managers = Vec::new();
         let mut manages = Vec::new();
         let mut direction = Direction::Parent;
@@ -18,8 +24,12 @@ impl Resolver<'_> {
         let mut messages = Vec::new();
         for entry in &decl.entries {
             match entry {
-                ProtocolEntry::Manager(paths, _) => self.protocol_list(file, paths, "manager", &mut managers),
-                ProtocolEntry::Manages(paths, _) => self.protocol_list(file, paths, "manages", &mut manages),
+                ProtocolEntry::Manager(paths, _) => {
+                    self.protocol_list(file, paths, "manager", &mut managers)
+                }
+                ProtocolEntry::Manages(paths, _) => {
+                    self.protocol_list(file, paths, "manages", &mut manages)
+                }
                 ProtocolEntry::Label(d, span) => {
                     direction = *d;
                     label = Some(*span);
@@ -44,7 +54,13 @@ impl Resolver<'_> {
     }
 
     /// Resolves a `manager` or `manages` list, reporting repeats.
-    fn protocol_list(&mut self, file: FileId, paths: &[ast::Path], clause: &str, out: &mut Vec<(ProtocolId, Span)>) {
+    fn protocol_list(
+        &mut self,
+        file: FileId,
+        paths: &[ast::Path],
+        clause: &str,
+        out: &mut Vec<(ProtocolId, Span)>,
+    ) {
         for path in paths {
             let Some(DeclRef::Protocol(target)) = self.lookup(file, path, Want::Protocol) else {
                 continue;
@@ -78,7 +94,10 @@ impl Resolver<'_> {
             .results
             .as_ref()
             .map(|(fields, _)| fields.iter().map(|f| self.field(file, f)).collect());
-        let error = message.error.as_ref().and_then(|ty| self.error_type(file, ty));
+        let error = message
+            .error
+            .as_ref()
+            .and_then(|ty| self.error_type(file, ty));
         let meta = &message.meta;
         let explicit = meta.attrs.iter().find(|a| a.name.name == "Id");
         let explicit_id = explicit.and_then(|a| match a.value.as_ref()?.kind {
@@ -87,7 +106,8 @@ impl Resolver<'_> {
         });
         let info = &self.model.protocols[protocol.index()].info;
         let package = &self.model.packages[info.package.index()].name;
-        let id = explicit_id.unwrap_or_else(|| derive_message_id(package, &info.name, &message.name.name));
+        let id = explicit_id
+            .unwrap_or_else(|| derive_message_id(package, &info.name, &message.name.name));
         Message {
             name: message.name.name.clone(),
             direction,
@@ -134,9 +154,13 @@ impl Resolver<'_> {
     }
 
     fn bad_error_type(&mut self, span: Span, declared: Option<Span>) {
-        let mut diagnostic = Diagnostic::error(codes::BAD_ERROR_TYPE, span, "the error type must be an enum or a union")
-            .label("not an enum or union")
-            .help("declare an `enum` of error codes or a `union` of error cases");
+        let mut diagnostic = Diagnostic::error(
+            codes::BAD_ERROR_TYPE,
+            span,
+            "the error type must be an enum or a union",
+        )
+        .label("not an enum or union")
+        .help("declare an `enum` of error codes or a `union` of error cases");
         if let Some(declared) = declared {
             diagnostic = diagnostic.secondary(declared, "declared here");
         }

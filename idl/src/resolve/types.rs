@@ -26,6 +26,44 @@ impl Want {
     }
 }
 
+/// Built-in type words, suggested for misspelled type names.
+const BUILTIN_TYPES: &[&str] = &[
+    "bool",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "f32",
+    "f64",
+    "string",
+    "bytes",
+    "vec",
+    "map",
+    "send_right",
+    "send_once_right",
+    "receive_right",
+    "shmem",
+    "fd",
+    "endpoint",
+    "managed_endpoint",
+];
+
+/// `a.b.PParent` or `a.b.PChild` to `a.b.P`.
+fn side_stem(path: &ast::Path) -> Option<ast::Path> {
+    let last = &path.last().name;
+    let stem = last
+        .strip_suffix("Parent")
+        .or_else(|| last.strip_suffix("Child"))?;
+    let mut stem_path = path.clone();
+    let last_index = stem_path.segments.len() - 1;
+    stem_path.segments[last_index].name = stem.to_owned();
+    Some(stem_path)
+}
+
 fn describe(decl: DeclRef) -> &'static str {
     match decl {
         DeclRef::Type(_) => "a type",
@@ -84,11 +122,16 @@ impl Resolver<'_> {
                 Diagnostic::error(
                     codes::NOT_IMPORTED,
                     path.span,
-                    format!("`{}` is declared in a file this file does not import", path.dotted()),
+                    format!(
+                        "`{}` is declared in a file this file does not import",
+                        path.dotted()
+                    ),
                 )
                 .label("not visible here")
                 .secondary(entry.span, "declared here")
-                .help(format!("add `import \"{file_name}\";` (visibility is not transitive)"))
+                .help(format!(
+                    "add `import \"{file_name}\";` (visibility is not transitive)"
+                ))
             }
             Found::Nothing => self.unknown_name(file, path, want),
         };
@@ -103,7 +146,9 @@ impl Resolver<'_> {
                 "vec" => "write `vec<T>` or `vec<T, N>`",
                 "map" => "write `map<K, V>`",
                 "endpoint" => "write `endpoint<PParent>` or `endpoint<PChild>`",
-                "managed_endpoint" => "write `managed_endpoint<PParent>` or `managed_endpoint<PChild>`",
+                "managed_endpoint" => {
+                    "write `managed_endpoint<PParent>` or `managed_endpoint<PChild>`"
+                }
                 _ => "a reserved word is not a type here",
             };
             return Diagnostic::error(
@@ -135,7 +180,16 @@ impl Resolver<'_> {
             format!("cannot find {} named `{}`", want.describe(), path.dotted()),
         )
         .label("not declared in this file or its imports");
-        if let Some(suggestion) = names::did_you_mean(name, self.scopes.visible_names(file)) {
+        let builtin: &[&str] = if want == Want::Type {
+            BUILTIN_TYPES
+        } else {
+            &[]
+        };
+        let candidates = self
+            .scopes
+            .visible_names(file)
+            .chain(builtin.iter().copied());
+        if let Some(suggestion) = names::did_you_mean(name, candidates) {
             diagnostic = diagnostic.help(format!("did you mean `{suggestion}`?"));
         }
         diagnostic
@@ -149,15 +203,12 @@ impl Resolver<'_> {
     /// Splits `…PParent` / `…PChild` into a visible protocol and a side,
     /// without reporting anything.
     pub(super) fn split_side(&self, file: FileId, path: &ast::Path) -> Option<(ProtocolId, Side)> {
-        let last = &path.last().name;
-        let (stem, side) = if let Some(stem) = last.strip_suffix("Parent") {
-            (stem, Side::Parent)
+        let side = if path.last().name.ends_with("Parent") {
+            Side::Parent
         } else {
-            (last.strip_suffix("Child")?, Side::Child)
+            Side::Child
         };
-        let mut stem_path = path.clone();
-        let last_index = stem_path.segments.len() - 1;
-        stem_path.segments[last_index].name = stem.to_owned();
+        let stem_path = side_stem(path)?;
         match self.scopes.find(file, &stem_path) {
             Found::One(entry) => match entry.decl {
                 DeclRef::Protocol(id) => Some((id, side)),
@@ -214,15 +265,25 @@ impl Resolver<'_> {
         };
         if !allowed {
             self.diags.push(
-                Diagnostic::error(codes::BAD_MAP_KEY, key.span, "this type cannot be a map key")
-                    .label("not a valid key type")
-                    .help("map keys are `bool`, integers, `string`, `string<N>`, `bytes` or `bytes<N>`"),
+                Diagnostic::error(
+                    codes::BAD_MAP_KEY,
+                    key.span,
+                    "this type cannot be a map key",
+                )
+                .label("not a valid key type")
+                .help(
+                    "map keys are `bool`, integers, `string`, `string<N>`, `bytes` or `bytes<N>`",
+                ),
             );
         }
     }
 
     fn endpoint(&mut self, file: FileId, path: &ast::Path, expr: &TypeExpr, managed: bool) -> Type {
-        let keyword = if managed { "managed_endpoint" } else { "endpoint" };
+        let keyword = if managed {
+            "managed_endpoint"
+        } else {
+            "endpoint"
+        };
         let Some((protocol, side)) = self.split_side(file, path) else {
             if let Found::One(entry) = self.scopes.find(file, path) {
                 if let DeclRef::Protocol(_) = entry.decl {
@@ -231,11 +292,29 @@ impl Resolver<'_> {
                         Diagnostic::error(
                             codes::ENDPOINT_WITHOUT_SIDE,
                             path.span,
-                            format!("`{keyword}<{name}>` does not say which side of `{name}` it is"),
+                            format!(
+                                "`{keyword}<{name}>` does not say which side of `{name}` it is"
+                            ),
                         )
                         .label("a protocol, not a side")
-                        .help(format!("write `{keyword}<{name}Parent>` or `{keyword}<{name}Child>`")),
+                        .help(format!(
+                            "write `{keyword}<{name}Parent>` or `{keyword}<{name}Child>`"
+                        )),
                     );
+                    return Type::Error;
+                }
+            }
+            // A name that exists but is no protocol (a struct, say): the
+            // ordinary lookup reports the wrong kind.
+            if !matches!(self.scopes.find(file, path), Found::Nothing) {
+                self.lookup(file, path, Want::Protocol);
+                return Type::Error;
+            }
+            // `PParent` whose `P` is ambiguous, not imported or not a
+            // protocol: the ordinary lookup says which.
+            if let Some(stem) = side_stem(path) {
+                if !matches!(self.scopes.find(file, &stem), Found::Nothing) {
+                    self.lookup(file, &stem, Want::Protocol);
                     return Type::Error;
                 }
             }
@@ -248,14 +327,19 @@ impl Resolver<'_> {
             let (code, message, help) = if managed {
                 (
                     codes::MANAGED_ENDPOINT_OF_TOP_LEVEL,
-                    format!("`managed_endpoint` needs a managed protocol, and `{name}` is top-level"),
+                    format!(
+                        "`managed_endpoint` needs a managed protocol, and `{name}` is top-level"
+                    ),
                     format!("use `endpoint<{}>` for a top-level protocol", path.dotted()),
                 )
             } else {
                 (
                     codes::ENDPOINT_OF_MANAGED,
                     format!("`endpoint` needs a top-level protocol, and `{name}` is managed"),
-                    format!("use `managed_endpoint<{}>` for a managed protocol", path.dotted()),
+                    format!(
+                        "use `managed_endpoint<{}>` for a managed protocol",
+                        path.dotted()
+                    ),
                 )
             };
             let declared = self.model.protocols[protocol.index()].info.span;
@@ -387,7 +471,10 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         codes::ENUM_VALUE_RANGE,
                         span,
-                        format!("value of enum member `{}` does not fit in `u32`", member.name.name),
+                        format!(
+                            "value of enum member `{}` does not fit in `u32`",
+                            member.name.name
+                        ),
                     )
                     .label("outside 0 ..= 4294967295")
                     .help("enum values are `u32`s; the implicit value is the previous one plus 1"),

@@ -71,18 +71,66 @@ const DECLARATIONS_AND_MESSAGES: &[Element] = &[
 ];
 
 const SPECS: &[Spec] = &[
-    Spec { name: "Priority", value: Value::Priority, on: &[Element::Message] },
-    Spec { name: "ReplyPriority", value: Value::Priority, on: &[Element::Message] },
-    Spec { name: "Compress", value: Value::Flag, on: &[Element::Message] },
-    Spec { name: "Tainted", value: Value::Flag, on: &[Element::Message] },
-    Spec { name: "UnlimitedSize", value: Value::Flag, on: &[Element::Message] },
-    Spec { name: "Timeout", value: Value::Duration, on: &[Element::Message] },
-    Spec { name: "Id", value: Value::U32, on: &[Element::Message] },
-    Spec { name: "ChildProc", value: Value::Name, on: &[Element::Protocol] },
-    Spec { name: "ParentProc", value: Value::Name, on: &[Element::Protocol] },
-    Spec { name: "Serde", value: Value::Flag, on: &[Element::Using] },
-    Spec { name: "Resource", value: Value::Flag, on: &[Element::Using] },
-    Spec { name: "Deprecated", value: Value::OptionalText, on: DECLARATIONS_AND_MESSAGES },
+    Spec {
+        name: "Priority",
+        value: Value::Priority,
+        on: &[Element::Message],
+    },
+    Spec {
+        name: "ReplyPriority",
+        value: Value::Priority,
+        on: &[Element::Message],
+    },
+    Spec {
+        name: "Compress",
+        value: Value::Flag,
+        on: &[Element::Message],
+    },
+    Spec {
+        name: "Tainted",
+        value: Value::Flag,
+        on: &[Element::Message],
+    },
+    Spec {
+        name: "UnlimitedSize",
+        value: Value::Flag,
+        on: &[Element::Message],
+    },
+    Spec {
+        name: "Timeout",
+        value: Value::Duration,
+        on: &[Element::Message],
+    },
+    Spec {
+        name: "Id",
+        value: Value::U32,
+        on: &[Element::Message],
+    },
+    Spec {
+        name: "ChildProc",
+        value: Value::Name,
+        on: &[Element::Protocol],
+    },
+    Spec {
+        name: "ParentProc",
+        value: Value::Name,
+        on: &[Element::Protocol],
+    },
+    Spec {
+        name: "Serde",
+        value: Value::Flag,
+        on: &[Element::Using],
+    },
+    Spec {
+        name: "Resource",
+        value: Value::Flag,
+        on: &[Element::Using],
+    },
+    Spec {
+        name: "Deprecated",
+        value: Value::OptionalText,
+        on: DECLARATIONS_AND_MESSAGES,
+    },
 ];
 
 /// Checks the attributes of one element.
@@ -92,7 +140,10 @@ pub(crate) fn check_attrs(meta: &Meta, element: Element, diags: &mut Diagnostics
             diags.push(unknown(attr, element));
             continue;
         };
-        if let Some(first) = meta.attrs[..index].iter().find(|a| a.name.name == spec.name) {
+        if let Some(first) = meta.attrs[..index]
+            .iter()
+            .find(|a| a.name.name == spec.name)
+        {
             diags.push(
                 Diagnostic::error(
                     codes::REPEATED_ATTRIBUTE,
@@ -111,7 +162,11 @@ pub(crate) fn check_attrs(meta: &Meta, element: Element, diags: &mut Diagnostics
                 Diagnostic::error(
                     codes::MISPLACED_ATTRIBUTE,
                     attr.name.span,
-                    format!("attribute `{}` cannot be used on {}", spec.name, element.describe()),
+                    format!(
+                        "attribute `{}` cannot be used on {}",
+                        spec.name,
+                        element.describe()
+                    ),
                 )
                 .label("not valid here")
                 .help(format!("`{}` applies to {}", spec.name, places.join(", "))),
@@ -145,15 +200,22 @@ fn check_value(attr: &Attribute, spec: &Spec, diags: &mut Diagnostics) {
     let problem = match (&spec.value, &attr.value) {
         (Value::Flag, None) | (Value::OptionalText, None) => return,
         (Value::Flag, Some(_)) => format!("attribute `{}` takes no value", spec.name),
-        (_, None) => format!("attribute `{}` needs a value: {}", spec.name, expected(spec.value)),
+        (_, None) => format!(
+            "attribute `{}` needs a value: {}",
+            spec.name,
+            expected(spec.value)
+        ),
         (Value::Priority, Some(value)) => match &value.kind {
             LiteralKind::Name(path) if Priority::from_word(&path.dotted()).is_some() => return,
             LiteralKind::Name(path) => {
-                let mut diagnostic = bad_value(attr, spec, &format!("unknown priority `{}`", path.dotted()));
+                let mut diagnostic =
+                    bad_value(attr, spec, &format!("unknown priority `{}`", path.dotted()));
                 if let Some(name) = did_you_mean(&path.dotted(), Priority::NAMES.iter().copied()) {
                     diagnostic.help = vec![format!("did you mean `{name}`?")];
                 } else {
-                    diagnostic.help = vec![format!("priorities are {}", expected(Value::Priority))];
+                    diagnostic.help = vec![
+                        "use one of `low`, `normal`, `input`, `vsync` or `control`".to_owned(),
+                    ];
                 }
                 diags.push(diagnostic);
                 return;
@@ -163,11 +225,13 @@ fn check_value(attr: &Attribute, spec: &Spec, diags: &mut Diagnostics) {
         (Value::Duration, Some(value)) => match value.kind {
             LiteralKind::Duration(Some(ms)) if ms > 0 => return,
             LiteralKind::Duration(Some(_)) => "a timeout must be longer than zero".to_owned(),
-            LiteralKind::Duration(None) => "duration is too long".to_owned(),
+            // Already reported where the literal was parsed.
+            LiteralKind::Duration(None) => return,
             _ => format!("`{}` takes {}", spec.name, expected(spec.value)),
         },
         (Value::U32, Some(value)) => match value.kind {
             LiteralKind::Int(Some(n)) if (0..=i128::from(u32::MAX)).contains(&n) => return,
+            LiteralKind::Int(None) => return,
             LiteralKind::Int(_) => format!("`{}` must fit in `u32`", spec.name),
             _ => format!("`{}` takes {}", spec.name, expected(spec.value)),
         },
@@ -220,16 +284,22 @@ pub(crate) fn check_message_shape(message: &Message, diags: &mut Diagnostics) {
     for attr in &message.meta.attrs {
         let problem = match attr.name.name.as_str() {
             "ReplyPriority" if !has_reply => "`ReplyPriority` needs a message with a reply",
-            "Compress" if is_sync || has_reply => "`Compress` applies only to `async` messages without a reply",
+            "Compress" if is_sync || has_reply => {
+                "`Compress` applies only to `async` messages without a reply"
+            }
             "Timeout" if !is_sync && !has_reply => {
                 "`Timeout` applies only to `sync` messages and `async` messages with a reply"
             }
             _ => continue,
         };
         diags.push(
-            Diagnostic::error(codes::MISPLACED_ATTRIBUTE, attr.name.span, problem.to_owned())
-                .label("not valid on this message")
-                .secondary(message.name.span, "message declared here"),
+            Diagnostic::error(
+                codes::MISPLACED_ATTRIBUTE,
+                attr.name.span,
+                problem.to_owned(),
+            )
+            .label("not valid on this message")
+            .secondary(message.name.span, "message declared here"),
         );
     }
 }

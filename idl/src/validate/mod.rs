@@ -22,12 +22,18 @@ pub(crate) fn validate_file(file: &File, diags: &mut Diagnostics) {
 fn check_package_placement(file: &File, diags: &mut Diagnostics) {
     let mut first_package: Option<Span> = None;
     for (index, item) in file.items.iter().enumerate() {
-        let ItemKind::Package(_) = item.kind else { continue };
+        let ItemKind::Package(_) = item.kind else {
+            continue;
+        };
         if let Some(first) = first_package {
             diags.push(
-                Diagnostic::error(codes::MISPLACED_PACKAGE, item.span, "second `package` statement")
-                    .label("a file belongs to one package")
-                    .secondary(first, "package declared here"),
+                Diagnostic::error(
+                    codes::MISPLACED_PACKAGE,
+                    item.span,
+                    "second `package` statement",
+                )
+                .label("a file belongs to one package")
+                .secondary(first, "package declared here"),
             );
         } else if index > 0 {
             diags.push(
@@ -44,7 +50,10 @@ fn check_package_placement(file: &File, diags: &mut Diagnostics) {
         first_package.get_or_insert(item.span);
     }
     if first_package.is_none() {
-        let span = file.items.first().map_or(Span::new(file.id, 0..0), |i| i.span);
+        let span = file
+            .items
+            .first()
+            .map_or(Span::new(file.id, 0..0), |i| i.span);
         let message = if file.items.is_empty() {
             "file is empty: it has no `package` statement"
         } else {
@@ -78,7 +87,13 @@ fn validate_item(item: &Item, diags: &mut Diagnostics) {
         }
         ItemKind::Struct(decl) => {
             check_type_name(&decl.name, diags);
-            validate_fields(&decl.fields, Element::Field, codes::DUPLICATE_FIELD, "field", diags);
+            validate_fields(
+                &decl.fields,
+                Element::Field,
+                codes::DUPLICATE_FIELD,
+                "field",
+                diags,
+            );
             Element::Struct
         }
         ItemKind::Enum(decl) => {
@@ -129,7 +144,10 @@ fn check_name(name: &Ident, case: Case, what: &str, diags: &mut Diagnostics) -> 
                 format!("`{}` is a reserved word and cannot be a {what}", name.name),
             )
             .label("reserved word")
-            .help(format!("choose another name, such as `{}_value`", name.name)),
+            .help(format!(
+                "choose another name, such as `{}_value`",
+                name.name
+            )),
         );
         return false;
     }
@@ -197,7 +215,13 @@ fn validate_fields(
         check_name(&field.name, Case::Snake, what, diags);
         check_attrs(&field.meta, element, diags);
     }
-    check_unique(fields.iter().map(|f| &f.name), Case::Snake, code, what, diags);
+    check_unique(
+        fields.iter().map(|f| &f.name),
+        Case::Snake,
+        code,
+        what,
+        diags,
+    );
 }
 
 fn validate_members(decl: &Enum, diags: &mut Diagnostics) {
@@ -210,7 +234,13 @@ fn validate_members(decl: &Enum, diags: &mut Diagnostics) {
         check_attrs(&member.meta, Element::Member, diags);
     }
     let names = decl.members.iter().map(|m| &m.name);
-    check_unique(names, Case::Pascal, codes::DUPLICATE_MEMBER, "enum member", diags);
+    check_unique(
+        names,
+        Case::Pascal,
+        codes::DUPLICATE_MEMBER,
+        "enum member",
+        diags,
+    );
 }
 
 fn validate_variants(decl: &Union, diags: &mut Diagnostics) {
@@ -219,7 +249,13 @@ fn validate_variants(decl: &Union, diags: &mut Diagnostics) {
         check_attrs(&variant.meta, Element::Variant, diags);
     }
     let names = decl.variants.iter().map(|v| &v.name);
-    check_unique(names, Case::Pascal, codes::DUPLICATE_VARIANT, "union variant", diags);
+    check_unique(
+        names,
+        Case::Pascal,
+        codes::DUPLICATE_VARIANT,
+        "union variant",
+        diags,
+    );
 }
 
 fn validate_protocol(protocol: &Protocol, diags: &mut Diagnostics) {
@@ -250,7 +286,10 @@ fn validate_protocol(protocol: &Protocol, diags: &mut Diagnostics) {
                         Diagnostic::error(
                             codes::MESSAGE_WITHOUT_DIRECTION,
                             message.name.span,
-                            format!("message `{}` is not under a direction label", message.name.name),
+                            format!(
+                                "message `{}` is not under a direction label",
+                                message.name.name
+                            ),
                         )
                         .label("which side receives this message?")
                         .help("put `parent:`, `child:` or `both:` before it"),
@@ -261,7 +300,13 @@ fn validate_protocol(protocol: &Protocol, diags: &mut Diagnostics) {
             }
         }
     }
-    check_unique(messages, Case::Pascal, codes::DUPLICATE_MESSAGE, "message", diags);
+    check_unique(
+        messages,
+        Case::Pascal,
+        codes::DUPLICATE_MESSAGE,
+        "message",
+        diags,
+    );
 }
 
 fn validate_message(message: &Message, diags: &mut Diagnostics) {
@@ -274,5 +319,11 @@ fn validate_message(message: &Message, diags: &mut Diagnostics) {
         check_attrs(&field.meta, Element::Parameter, diags);
     }
     let all = message.params.iter().chain(results).map(|f| &f.name);
-    check_unique(all, Case::Snake, codes::DUPLICATE_PARAMETER, "parameter", diags);
+    check_unique(
+        all,
+        Case::Snake,
+        codes::DUPLICATE_PARAMETER,
+        "parameter",
+        diags,
+    );
 }

@@ -104,6 +104,9 @@ fn hostile_inputs_exit_zero_or_one() {
 fn usage_and_unopenable_files_exit_two() {
     assert_eq!(code(&machproto(&["check"])), 2);
     assert_eq!(code(&machproto(&["frobnicate"])), 2);
+    let output = machproto(&["check", "-I", "no/such/dir", "protocols/fileserver.mproto"]);
+    assert_eq!(code(&output), 2);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("include directory `no/such/dir`"));
     let output = machproto(&["check", "no/such/file.mproto"]);
     assert_eq!(code(&output), 2);
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot open `no/such/file.mproto`"));

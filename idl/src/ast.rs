@@ -145,6 +145,23 @@ impl Scalar {
         })
     }
 
+    /// The word that writes this scalar.
+    pub fn word(self) -> &'static str {
+        match self {
+            Scalar::Bool => "bool",
+            Scalar::U8 => "u8",
+            Scalar::U16 => "u16",
+            Scalar::U32 => "u32",
+            Scalar::U64 => "u64",
+            Scalar::I8 => "i8",
+            Scalar::I16 => "i16",
+            Scalar::I32 => "i32",
+            Scalar::I64 => "i64",
+            Scalar::F32 => "f32",
+            Scalar::F64 => "f64",
+        }
+    }
+
     /// The range of values of an integer scalar; `None` for `bool` and floats.
     pub fn int_range(self) -> Option<(i128, i128)> {
         Some(match self {
@@ -174,6 +191,17 @@ pub enum RightKind {
 }
 
 impl RightKind {
+    /// The word that writes this right.
+    pub fn word(self) -> &'static str {
+        match self {
+            RightKind::SendRight => "send_right",
+            RightKind::SendOnceRight => "send_once_right",
+            RightKind::ReceiveRight => "receive_right",
+            RightKind::Shmem => "shmem",
+            RightKind::Fd => "fd",
+        }
+    }
+
     /// The right written as `word`.
     pub fn from_word(word: &str) -> Option<RightKind> {
         Some(match word {
@@ -406,8 +434,8 @@ pub enum ProtocolEntry {
     Manages(Vec<Path>, Span),
     /// `parent:`, `child:` or `both:`.
     Label(Direction, Span),
-    /// A message declaration.
-    Message(Message),
+    /// A message declaration (boxed: far larger than the other entries).
+    Message(Box<Message>),
 }
 
 /// `async` or `sync`.

@@ -196,3 +196,20 @@ impl Diagnostics {
         }
     }
 }
+
+/// `a → b → c → a`, shortened in the middle when long, so a cycle through
+/// thousands of declarations still gives a readable one-line message.
+pub(crate) fn arrow_chain<S: AsRef<str>>(names: &[S]) -> String {
+    const HEAD: usize = 8;
+    const TAIL: usize = 2;
+    let all: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    if all.len() <= HEAD + TAIL + 1 {
+        return all.join(" → ");
+    }
+    let hidden = all.len() - HEAD - TAIL;
+    format!(
+        "{} → … ({hidden} more) … → {}",
+        all[..HEAD].join(" → "),
+        all[all.len() - TAIL..].join(" → ")
+    )
+}

@@ -280,12 +280,12 @@ fn cycle_diagnostic(
     let mut diagnostic = Diagnostic::error(
         codes::IMPORT_CYCLE,
         span,
-        format!("import cycle: {}", names.join(" → ")),
+        format!("import cycle: {}", crate::diag::arrow_chain(&names)),
     )
     .label("this import closes the cycle")
     .help("move the declarations both files need into a third file that both import");
     // Point at the other imports of the cycle too.
-    for pair in chain.windows(2) {
+    for pair in chain.windows(2).take(8) {
         if let Some(&(_, other)) = loaded.imports[pair[0]]
             .iter()
             .find(|(t, _)| t.index() == pair[1])

@@ -465,3 +465,50 @@ impl Model {
         &self.files[id.index()]
     }
 }
+
+impl Model {
+    /// `ty` written as in a protocol file, for messages.
+    pub fn type_name(&self, ty: &Type) -> String {
+        let bounded = |base: &str, bound: &Option<u64>| match bound {
+            Some(n) => format!("{base}<{n}>"),
+            None => base.to_owned(),
+        };
+        match ty {
+            Type::Scalar { scalar } => scalar.word().to_owned(),
+            Type::String { bound } => bounded("string", bound),
+            Type::Bytes { bound } => bounded("bytes", bound),
+            Type::Vec { element, bound } => match bound {
+                Some(n) => format!("vec<{}, {n}>", self.type_name(element)),
+                None => format!("vec<{}>", self.type_name(element)),
+            },
+            Type::Array { element, len } => format!("[{}; {len}]", self.type_name(element)),
+            Type::Map { key, value } => {
+                format!("map<{}, {}>", self.type_name(key), self.type_name(value))
+            }
+            Type::Optional { inner, .. } => format!("{}?", self.type_name(inner)),
+            Type::Right { right } => right.word().to_owned(),
+            Type::Endpoint { protocol, side } => {
+                format!("endpoint<{}{}>", self[*protocol].info.name, side.suffix())
+            }
+            Type::ManagedEndpoint { protocol, side } => {
+                format!(
+                    "managed_endpoint<{}{}>",
+                    self[*protocol].info.name,
+                    side.suffix()
+                )
+            }
+            Type::Named { id } => self[*id].info.name.clone(),
+            Type::Error => "{unknown}".to_owned(),
+        }
+    }
+}
+
+impl Side {
+    /// `Parent` or `Child`, as appended to a protocol name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Side::Parent => "Parent",
+            Side::Child => "Child",
+        }
+    }
+}

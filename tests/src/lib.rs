@@ -1,1 +1,7 @@
-//! Placeholder
+//! Cross-crate tests of machproto; the tests live in `tests/`:
+//!
+//! - `corpus.rs`: every file of `inputs/ok` checks clean and its model is
+//!   snapshotted; every file of `inputs/fail` reports the code its first line
+//!   names, and its rendered diagnostics are snapshotted.
+//! - `robustness.rs`: hostile inputs (deep nesting, random bytes, invalid
+//!   UTF-8, empty files) end in diagnostics, never a panic.

@@ -101,6 +101,13 @@ fn main() -> ExitCode {
 fn compile(include: &[PathBuf], files: &[PathBuf]) -> Option<Compilation> {
     let mut compiler = Compiler::from_fs();
     for dir in include {
+        if !dir.is_dir() {
+            eprintln!(
+                "error: include directory `{}` does not exist",
+                dir.display()
+            );
+            return None;
+        }
         compiler.include(dir);
     }
     match compiler.compile(files) {

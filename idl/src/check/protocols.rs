@@ -116,12 +116,12 @@ fn check_manager_cycles(model: &Model, diags: &mut Diagnostics) {
             model.protocols[first].info.span,
             format!(
                 "protocols manage each other in a cycle: {}",
-                names.join(" → ")
+                crate::diag::arrow_chain(&names)
             ),
         )
         .label("part of a manager cycle")
         .help("only a protocol that manages itself (and has another manager) may recur");
-        for &member in &path[1..path.len() - 1] {
+        for &member in path[1..path.len() - 1].iter().take(8) {
             diagnostic =
                 diagnostic.secondary(model.protocols[member].info.span, "part of the cycle");
         }

@@ -153,11 +153,11 @@ pub(super) fn check_recursion(model: &mut Model, diags: &mut Diagnostics) {
         let mut diagnostic = Diagnostic::error(
             codes::INFINITE_TYPE,
             model.types[first].info.span,
-            format!("type contains itself: {}", names.join(" → ")),
+            format!("type contains itself: {}", crate::diag::arrow_chain(&names)),
         )
         .label("infinitely large type")
         .help("break the cycle with `vec<…>`, a `map` value or an optional `?`");
-        for &member in &path[1..path.len() - 1] {
+        for &member in path[1..path.len() - 1].iter().take(8) {
             diagnostic = diagnostic.secondary(model.types[member].info.span, "part of the cycle");
         }
         diags.push(diagnostic);

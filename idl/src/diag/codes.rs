@@ -59,7 +59,7 @@ codes! {
     ENDPOINT_OF_MANAGED = "E0303", "L10", "`endpoint<…>` of a managed protocol";
     MANAGED_ENDPOINT_OF_TOP_LEVEL = "E0304", "L10", "`managed_endpoint<…>` of a top-level protocol";
     SIDE_NAME_DECLARED = "E0305", "L10", "declared type named like a protocol side";
-    BAD_MAP_KEY = "E0306", "L3 types", "map key of a type that cannot be a key";
+    BAD_MAP_KEY = "E0306", "§3", "map key of a type that cannot be a key";
     BAD_BOUND = "E0307", "L12", "bound that is not a positive integer";
     INFINITE_TYPE = "E0308", "L13", "type that contains itself without `vec`, `map` or `?`";
     RESOURCE_NOT_DECLARED = "E0309", "L17", "struct or union holding a resource without `resource`";

@@ -221,7 +221,10 @@ impl<'d> Builder<'d> {
                     };
                     entries.push(ProtocolEntry::Label(direction, span));
                 }
-                Rule::message => entries.extend(self.message(part).map(ProtocolEntry::Message)),
+                Rule::message => entries.extend(
+                    self.message(part)
+                        .map(|m| ProtocolEntry::Message(Box::new(m))),
+                ),
                 _ => {}
             }
         }

@@ -15,20 +15,14 @@ impl Resolver<'_> {
                 Some((min, max)) => match value {
                     Some(v) if (min..=max).contains(v) => Some(ConstValue::Int(*v)),
                     _ => {
-                        self.bad_const(
-                            decl,
-                            format!("value does not fit in `{}`", scalar_name(*scalar)),
-                        );
+                        self.bad_const(decl, format!("value does not fit in `{}`", scalar.word()));
                         None
                     }
                 },
                 None => {
                     self.bad_const(
                         decl,
-                        format!(
-                            "constants of type `{}` are not supported",
-                            scalar_name(*scalar)
-                        ),
+                        format!("constants of type `{}` are not supported", scalar.word()),
                     );
                     None
                 }
@@ -50,10 +44,7 @@ impl Resolver<'_> {
             (Type::Scalar { scalar }, _) if matches!(scalar, Scalar::F32 | Scalar::F64) => {
                 self.bad_const(
                     decl,
-                    format!(
-                        "constants of type `{}` are not supported",
-                        scalar_name(*scalar)
-                    ),
+                    format!("constants of type `{}` are not supported", scalar.word()),
                 );
                 None
             }
@@ -86,21 +77,5 @@ impl Resolver<'_> {
                 .secondary(decl.ty.span, "type declared here")
                 .help("constants are integers (`u8` … `i64`), `bool` or `string` with a matching literal"),
         );
-    }
-}
-
-fn scalar_name(scalar: Scalar) -> &'static str {
-    match scalar {
-        Scalar::Bool => "bool",
-        Scalar::U8 => "u8",
-        Scalar::U16 => "u16",
-        Scalar::U32 => "u32",
-        Scalar::U64 => "u64",
-        Scalar::I8 => "i8",
-        Scalar::I16 => "i16",
-        Scalar::I32 => "i32",
-        Scalar::I64 => "i64",
-        Scalar::F32 => "f32",
-        Scalar::F64 => "f64",
     }
 }

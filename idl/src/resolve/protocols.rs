@@ -138,29 +138,28 @@ impl Resolver<'_> {
         let id = match resolved {
             Type::Named { id } => id,
             Type::Error => return None,
-            _ => {
-                self.bad_error_type(ty.span, None);
+            other => {
+                let what = format!("`{}` is not", self.model.type_name(&other));
+                self.bad_error_type(ty.span, &what, None);
                 return None;
             }
         };
-        match self.model.types[id.index()].kind {
-            TypeDeclKind::Enum { .. } | TypeDeclKind::Union { .. } => Some(id),
-            _ => {
-                let declared = self.model.types[id.index()].info.span;
-                self.bad_error_type(ty.span, Some(declared));
-                None
-            }
-        }
+        let kind = match self.model.types[id.index()].kind {
+            TypeDeclKind::Enum { .. } | TypeDeclKind::Union { .. } => return Some(id),
+            TypeDeclKind::Struct { .. } => "a struct",
+            TypeDeclKind::External { .. } => "an external `using` type",
+        };
+        let info = &self.model.types[id.index()].info;
+        let (what, declared) = (format!("`{}` is {kind}", info.name), info.span);
+        self.bad_error_type(ty.span, &what, Some(declared));
+        None
     }
 
-    fn bad_error_type(&mut self, span: Span, declared: Option<Span>) {
-        let mut diagnostic = Diagnostic::error(
-            codes::BAD_ERROR_TYPE,
-            span,
-            "the error type must be an enum or a union",
-        )
-        .label("not an enum or union")
-        .help("declare an `enum` of error codes or a `union` of error cases");
+    fn bad_error_type(&mut self, span: Span, what: &str, declared: Option<Span>) {
+        let message = format!("the error type must be an enum or a union, and {what}");
+        let mut diagnostic = Diagnostic::error(codes::BAD_ERROR_TYPE, span, message)
+            .label("not an enum or union")
+            .help("declare an `enum` of error codes or a `union` of error cases");
         if let Some(declared) = declared {
             diagnostic = diagnostic.secondary(declared, "declared here");
         }

@@ -268,7 +268,7 @@ impl Resolver<'_> {
                 Diagnostic::error(
                     codes::BAD_MAP_KEY,
                     key.span,
-                    "this type cannot be a map key",
+                    format!("`{}` cannot be a map key", self.model.type_name(ty)),
                 )
                 .label("not a valid key type")
                 .help(
@@ -395,8 +395,21 @@ impl Resolver<'_> {
         match value.map(u64::try_from) {
             Some(Ok(n)) if n > 0 => Some(n),
             _ => {
+                let message = match (bound, value) {
+                    (ast::Bound::Const(path), Some(v)) => {
+                        format!(
+                            "bound `{}` is {v}, but a bound must be a positive integer",
+                            path.dotted()
+                        )
+                    }
+                    (ast::Bound::Const(path), None) => {
+                        format!("bound `{}` is not an integer constant", path.dotted())
+                    }
+                    (ast::Bound::Int(_), Some(v)) => format!("bound {v} is not a positive integer"),
+                    (ast::Bound::Int(_), None) => "a bound must be a positive integer".to_owned(),
+                };
                 self.diags.push(
-                    Diagnostic::error(codes::BAD_BOUND, bound.span(), "a bound must be a positive integer")
+                    Diagnostic::error(codes::BAD_BOUND, bound.span(), message)
                         .label("not a positive integer")
                         .help("write a literal such as `64` or name an integer constant greater than zero"),
                 );

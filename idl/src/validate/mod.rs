@@ -117,8 +117,18 @@ fn validate_item(item: &Item, diags: &mut Diagnostics) {
 
 /// Declared type and protocol names: as written, and PascalCase expected.
 fn check_type_name(name: &Ident, diags: &mut Diagnostics) {
-    if check_name(name, Case::AsWritten, "name", diags) && !names::is_pascal_case(&name.name) {
+    if check_name(name, Case::AsWritten, "declared name", diags)
+        && !names::is_pascal_case(&name.name)
+    {
         diags.push(pascal_warning(name));
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -141,7 +151,11 @@ fn check_name(name: &Ident, case: Case, what: &str, diags: &mut Diagnostics) -> 
             Diagnostic::error(
                 codes::RESERVED_WORD,
                 name.span,
-                format!("`{}` is a reserved word and cannot be a {what}", name.name),
+                format!(
+                    "`{}` is a reserved word and cannot be {} {what}",
+                    name.name,
+                    article(what)
+                ),
             )
             .label("reserved word")
             .help(format!(
@@ -156,6 +170,9 @@ fn check_name(name: &Ident, case: Case, what: &str, diags: &mut Diagnostics) -> 
         Err(RustNameError::Empty) => "has no letters or digits, so it has no Rust name".to_owned(),
         Err(RustNameError::StartsWithDigit(mapped)) => {
             format!("becomes `{mapped}` in Rust, which starts with a digit")
+        }
+        Err(RustNameError::NotRaw(mapped)) if mapped == name.name => {
+            "is a Rust keyword that cannot be used as a name, even as a raw identifier".to_owned()
         }
         Err(RustNameError::NotRaw(mapped)) => {
             format!("becomes `{mapped}` in Rust, a keyword that cannot be used as a name")

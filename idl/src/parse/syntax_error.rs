@@ -10,11 +10,18 @@ use crate::diag::{Diagnostic, codes};
 use crate::span::{FileId, Span};
 
 pub(super) fn convert(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
-    let at = match error.location {
+    let reported = match error.location {
         InputLocation::Pos(pos) => pos,
         InputLocation::Span((start, _)) => start,
+    };
+    // pest reports where the failing alternative began; with error detail on
+    // it also knows how far the parse really got, which is where the
+    // offending token is.
+    let furthest = error.parse_attempts().map_or(0, |a| a.max_position);
+    let mut at = reported.max(furthest).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
     }
-    .min(text.len());
     let found = describe_found(text, at);
     let span = Span::new(
         file,
@@ -35,7 +42,7 @@ pub(super) fn convert(file: FileId, text: &str, error: &Error<Rule>) -> Diagnost
             );
     }
 
-    let expected = expected_tokens(error);
+    let expected = expected_tokens(error, furthest > reported);
     let message = match expected.len() {
         0 => format!("unexpected {}", found.text),
         1 => format!("expected {}, found {}", first(&expected), found.text),
@@ -46,7 +53,13 @@ pub(super) fn convert(file: FileId, text: &str, error: &Error<Rule>) -> Diagnost
         1..=3 => format!("expected {}", list_or(&expected)),
         _ => "unexpected here".to_owned(),
     };
-    Diagnostic::error(codes::SYNTAX, span, message).label(label)
+    let diagnostic = Diagnostic::error(codes::SYNTAX, span, message).label(label);
+    match text[at..].chars().next() {
+        Some(c) if !c.is_ascii() && c.is_alphanumeric() => {
+            diagnostic.help("names are ASCII: letters, digits and `_`, not starting with a digit")
+        }
+        _ => diagnostic,
+    }
 }
 
 /// The doc comment line that ends right before `at` (only whitespace
@@ -98,7 +111,10 @@ fn describe_found(text: &str, at: usize) -> Found {
     }
 }
 
-fn expected_tokens(error: &Error<Rule>) -> BTreeSet<String> {
+/// What was expected at the failure point. When pest got further than the
+/// position it reports, its rule list describes the earlier position, so only
+/// the tokens recorded at the furthest point are used.
+fn expected_tokens(error: &Error<Rule>, past_reported: bool) -> BTreeSet<String> {
     let mut expected = BTreeSet::new();
     if let Some(attempts) = error.parse_attempts() {
         // Only punctuation is taken from pest's token list; words come from
@@ -109,6 +125,9 @@ fn expected_tokens(error: &Error<Rule>) -> BTreeSet<String> {
                 expected.insert(format!("`{token}`"));
             }
         }
+    }
+    if past_reported {
+        return expected;
     }
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         expected.extend(positives.iter().filter_map(|rule| describe_rule(*rule)));

@@ -75,7 +75,16 @@ fn validate_item(item: &Item, diags: &mut Diagnostics) {
             }
             Element::Package
         }
-        ItemKind::Import(_) => Element::Import,
+        ItemKind::Import(_) => {
+            if let Some(&doc) = item.meta.doc_spans.first() {
+                diags.push(
+                    Diagnostic::error(codes::MISPLACED_DOC, doc, "doc comment documents nothing")
+                        .label("an `import` is not documented")
+                        .help("use `//` for a comment about an import"),
+                );
+            }
+            Element::Import
+        }
         ItemKind::Using(using) => {
             check_type_name(&using.name, diags);
             check_using_mode(&item.meta, diags);

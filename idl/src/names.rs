@@ -4,28 +4,15 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-/// Words that are never identifiers (L3a).
-pub const RESERVED: &[&str] = &[
-    "package",
-    "import",
-    "using",
-    "const",
-    "resource",
-    "flexible",
-    "struct",
-    "enum",
-    "union",
-    "protocol",
-    "manager",
-    "manages",
-    "sync",
-    "async",
-    "parent",
-    "child",
-    "both",
-    "error",
-    "true",
+/// Keywords of the language (L3a).
+pub const KEYWORDS: &[&str] = &[
+    "package", "import", "using", "const", "resource", "flexible", "struct", "enum", "union",
+    "protocol", "manager", "manages", "sync", "async", "parent", "child", "both", "error", "true",
     "false",
+];
+
+/// Built-in type names (L3a and §3).
+pub const BUILTIN_TYPES: &[&str] = &[
     "bool",
     "u8",
     "u16",
@@ -50,9 +37,9 @@ pub const RESERVED: &[&str] = &[
     "managed_endpoint",
 ];
 
-/// Whether `word` is reserved.
+/// Whether `word` is reserved: a keyword or a built-in type name.
 pub fn is_reserved(word: &str) -> bool {
-    RESERVED.contains(&word)
+    KEYWORDS.contains(&word) || BUILTIN_TYPES.contains(&word)
 }
 
 /// Rust keywords that can be written as raw identifiers (`r#type`).

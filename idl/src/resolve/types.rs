@@ -26,32 +26,6 @@ impl Want {
     }
 }
 
-/// Built-in type words, suggested for misspelled type names.
-const BUILTIN_TYPES: &[&str] = &[
-    "bool",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "i8",
-    "i16",
-    "i32",
-    "i64",
-    "f32",
-    "f64",
-    "string",
-    "bytes",
-    "vec",
-    "map",
-    "send_right",
-    "send_once_right",
-    "receive_right",
-    "shmem",
-    "fd",
-    "endpoint",
-    "managed_endpoint",
-];
-
 /// `a.b.PParent` or `a.b.PChild` to `a.b.P`.
 fn side_stem(path: &ast::Path) -> Option<ast::Path> {
     let last = &path.last().name;
@@ -181,7 +155,7 @@ impl Resolver<'_> {
         )
         .label("not declared in this file or its imports");
         let builtin: &[&str] = if want == Want::Type {
-            BUILTIN_TYPES
+            names::BUILTIN_TYPES
         } else {
             &[]
         };

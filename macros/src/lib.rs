@@ -1,7 +1,50 @@
 //! Procedural macros of machproto.
 //!
-//! This crate will provide `#[derive(MachMessage)]` and
-//! `include_protocol!("protocols/x.mproto")`, both thin layers over
-//! `machproto-idl` and `machproto-codegen`. Neither exists yet: the crate is
-//! an empty placeholder in the workspace so the dependency graph
-//! (`macros → codegen → idl`) is fixed from the start.
+//! `#[derive(MachMessage)]` implements `machproto_runtime::MachMessage` for a
+//! struct or enum, so app types travel in messages beside generated ones:
+//!
+//! ```
+//! use machproto_macros::MachMessage;
+//! use machproto_runtime::{SendRight, wire};
+//!
+//! #[derive(Debug, MachMessage)]
+//! enum Surface {
+//!     /// Pixels copied into the message.
+//!     Inline(#[mach(bound = 4096)] Vec<u8>),
+//!     /// A surface port owned by the GPU process.
+//!     Port { id: u64, right: SendRight },
+//!     Empty,
+//! }
+//!
+//! let message = wire::encode(Surface::Inline(vec![1, 2, 3]))?;
+//! match wire::decode::<Surface>(message)? {
+//!     Surface::Inline(pixels) => assert_eq!(pixels, [1, 2, 3]),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Attributes:
+//! - `#[mach(bound = N)]` on a string, bytes, sequence or map field: at most
+//!   `N` elements, checked when sending and when receiving.
+//! - `#[mach(serde)]` on a field: the value travels through its serde impls
+//!   (plain data only; a right can never travel this way).
+//! - `#[mach(crate = "path")]` on the type: where `machproto_runtime` is,
+//!   for crates that re-export it.
+//!
+//! A struct's fields travel in order; a fieldless enum travels as its
+//! discriminant (`u32`), any other enum as the variant's index (`u32`) and
+//! then the variant's fields. `include_protocol!` is not written yet.
+
+mod derive;
+
+use proc_macro::TokenStream;
+
+/// Derives `machproto_runtime::MachMessage`; see the crate docs.
+#[proc_macro_derive(MachMessage, attributes(mach))]
+pub fn derive_mach_message(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    derive::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,7 +1,49 @@
-//! The machproto runtime.
+//! The machproto runtime: what protocol code runs on.
 //!
-//! This crate will hold what generated code runs on: rights (send,
-//! send-once and receive rights, shared memory, file descriptors), the
-//! `MachMessage` wire format, the Linux and Mach platform layers, channels,
-//! endpoints, the I/O loop and actors. None of it exists yet; the crate is an
-//! empty placeholder so the workspace layout is fixed from the start.
+//! ```
+//! use machproto_macros::MachMessage;
+//! use machproto_runtime::testing::RightCounter;
+//! use machproto_runtime::{SendRight, wire};
+//!
+//! /// A message with plain data and a right.
+//! #[derive(Debug, MachMessage)]
+//! struct Attach {
+//!     #[mach(bound = 32)]
+//!     label: String,
+//!     surface: SendRight,
+//! }
+//!
+//! let counter = RightCounter::new();
+//! let message = wire::encode(Attach {
+//!     label: "surface-7".into(),
+//!     surface: counter.send_right(),
+//! })?;
+//! assert_eq!(message.rights.len(), 1);
+//! let attach: Attach = wire::decode(message)?;
+//! assert_eq!(attach.label, "surface-7");
+//! drop(attach);
+//! assert_eq!(counter.released(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Layers
+//!
+//! - [`wire`]: values to plain bytes plus a table of rights and back, with
+//!   validation on every decode ([`MachMessage`], derivable with
+//!   `#[derive(MachMessage)]` from the `machproto-macros` crate).
+//! - Rights ([`SendRight`], [`SendOnceRight`], [`ReceiveRight`],
+//!   [`SharedMemory`], file descriptors) and [`Endpoint`]s: each owns its
+//!   kernel object and releases it once, in `Drop`.
+//!
+//! The platform layers (Linux, Mach), channels, the I/O loop and actors are
+//! not written yet.
+
+mod endpoint;
+mod right;
+#[cfg(feature = "test-util")]
+pub mod testing;
+pub mod wire;
+
+pub use endpoint::{Endpoint, ProtocolSide, Side};
+pub use right::{ReceiveRight, Right, RightKind, SendOnceRight, SendRight, SharedMemory};
+pub use wire::{Bounded, DecodeError, EncodeError, MachMessage};

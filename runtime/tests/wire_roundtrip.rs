@@ -296,3 +296,43 @@ fn min_encoded_size_is_a_lower_bound() {
     let smallest = wire::encode(Shape::Empty).unwrap();
     assert!(smallest.bytes.len() >= Shape::MIN_ENCODED_SIZE);
 }
+
+mod reexport {
+    pub use machproto_runtime as rt;
+}
+
+/// Names that could clash with the generated code's own.
+#[derive(Debug, Clone, PartialEq, MachMessage)]
+#[mach(crate = "reexport::rt")]
+struct Awkward {
+    encoder: u8,
+    decoder: String,
+    r#type: Option<u16>,
+    error: bool,
+    tag: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, MachMessage)]
+enum AwkwardEnum {
+    Ok { encoder: u8 },
+    Err(String),
+    None,
+}
+
+#[test]
+fn derive_is_hygienic_and_follows_the_crate_path() {
+    assert_round_trip(Awkward {
+        encoder: 1,
+        decoder: "d".into(),
+        r#type: Some(2),
+        error: true,
+        tag: 3,
+    });
+    for value in [
+        AwkwardEnum::Ok { encoder: 1 },
+        AwkwardEnum::Err("e".into()),
+        AwkwardEnum::None,
+    ] {
+        assert_round_trip(value);
+    }
+}

@@ -1,9 +1,0 @@
-use machproto_macros::MachMessage;
-
-#[derive(MachMessage)]
-struct Point {
-    #[mach(bound = 4)]
-    x: u32,
-}
-
-fn main() {}

@@ -39,6 +39,7 @@
 //! not written yet.
 
 mod endpoint;
+pub mod platform;
 mod right;
 #[cfg(feature = "test-util")]
 pub mod testing;

@@ -298,7 +298,7 @@ fn min_encoded_size_is_a_lower_bound() {
 }
 
 mod reexport {
-    pub use machproto_runtime as rt;
+    pub(crate) use machproto_runtime as rt;
 }
 
 /// Names that could clash with the generated code's own.

@@ -109,3 +109,8 @@ impl RightCounter {
         self.created().saturating_sub(self.released())
     }
 }
+
+#[cfg(target_os = "linux")]
+mod peer;
+#[cfg(target_os = "linux")]
+pub use peer::{Peer, PeerRoles, Role};

@@ -1,0 +1,136 @@
+//! Port sets: one wait over many receive rights (an epoll instance).
+
+use std::collections::HashMap;
+use std::io;
+use std::mem::MaybeUninit;
+use std::os::fd::OwnedFd;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rustix::event::epoll;
+
+use super::handle_fd;
+use crate::platform::{Malformed, Received, RecvError};
+use crate::right::ReceiveRight;
+
+/// Names a member of a [`PortSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Token(pub u64);
+
+/// What a [`PortSet`] delivered.
+#[derive(Debug)]
+pub enum PortSetEvent {
+    /// A message arrived on the member.
+    Message(Token, Received),
+    /// A message arrived on the member but was refused (its rights released).
+    Malformed(Token, Malformed),
+    /// Every sender of the member is gone; it has left the set.
+    PeerGone(Token, ReceiveRight),
+}
+
+/// Receive rights waited on together; the set owns its members.
+#[derive(Debug)]
+pub struct PortSet {
+    epoll: OwnedFd,
+    members: Mutex<HashMap<u64, ReceiveRight>>,
+    next: AtomicU64,
+}
+
+impl PortSet {
+    /// An empty set.
+    pub fn new() -> io::Result<PortSet> {
+        Ok(PortSet {
+            epoll: epoll::create(epoll::CreateFlags::CLOEXEC)?,
+            members: Mutex::new(HashMap::new()),
+            next: AtomicU64::new(0),
+        })
+    }
+
+    /// Adds `right` to the set.
+    pub fn insert(&self, right: ReceiveRight) -> io::Result<Token> {
+        let token = self.next.fetch_add(1, Ordering::Relaxed);
+        epoll::add(
+            &self.epoll,
+            handle_fd(&right.handle)?,
+            epoll::EventData::new_u64(token),
+            epoll::EventFlags::IN | epoll::EventFlags::RDHUP,
+        )?;
+        self.lock().insert(token, right);
+        Ok(Token(token))
+    }
+
+    /// Takes a member out of the set.
+    pub fn remove(&self, token: Token) -> Option<ReceiveRight> {
+        let right = self.lock().remove(&token.0)?;
+        if let Ok(fd) = handle_fd(&right.handle) {
+            let _ = epoll::delete(&self.epoll, fd);
+        }
+        Some(right)
+    }
+
+    /// Number of members.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether the set has no members.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, ReceiveRight>> {
+        // A panic while holding the lock cannot leave the map inconsistent
+        // (every operation on it is a single insert or remove).
+        self.members
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits up to `timeout` (forever with `None`) for the next event on any
+    /// member ([`RecvError::Timeout`] when none came).
+    pub fn recv(&self, timeout: Option<Duration>) -> Result<PortSetEvent, RecvError> {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let wait = deadline.map(|d| {
+                let left = d.saturating_duration_since(Instant::now());
+                rustix::event::Timespec {
+                    tv_sec: left.as_secs() as i64,
+                    tv_nsec: i64::from(left.subsec_nanos()),
+                }
+            });
+            let mut space = [MaybeUninit::<epoll::Event>::uninit(); 1];
+            let token = match epoll::wait(&self.epoll, &mut space, wait.as_ref()) {
+                Ok((ready, _)) => match ready.first() {
+                    Some(event) => event.data.u64(),
+                    None => return Err(RecvError::Timeout),
+                },
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(errno) => return Err(RecvError::Io(errno.into())),
+            };
+            let mut members = self.lock();
+            let Some(right) = members.get(&token) else {
+                continue;
+            };
+            match right.try_recv() {
+                Ok(received) => return Ok(PortSetEvent::Message(Token(token), received)),
+                // Readiness without a message: another thread took it.
+                Err(RecvError::Timeout) => continue,
+                Err(RecvError::Malformed(reason)) => {
+                    return Ok(PortSetEvent::Malformed(Token(token), reason));
+                }
+                Err(RecvError::PeerGone) => {
+                    let right = members.remove(&token);
+                    drop(members);
+                    if let Some(right) = right {
+                        if let Ok(fd) = handle_fd(&right.handle) {
+                            let _ = epoll::delete(&self.epoll, fd);
+                        }
+                        return Ok(PortSetEvent::PeerGone(Token(token), right));
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+    }
+}

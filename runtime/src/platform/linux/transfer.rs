@@ -1,0 +1,334 @@
+//! Moving one frame and its descriptors through a socket.
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{self, IoSlice, IoSliceMut, Write};
+use std::mem::MaybeUninit;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::fs::FileExt;
+
+use rustix::fs::{MemfdFlags, SealFlags};
+use rustix::io::Errno;
+use rustix::net::{
+    RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, ReturnFlags, SendAncillaryBuffer,
+    SendAncillaryMessage, SendFlags, recvmsg, sendmsg,
+};
+
+use super::frame::{
+    HEADER_LEN, Header, INLINE_MAX, KERNEL_MAX_FDS, MAX_RIGHTS, OUT_OF_LINE, OVERFLOW, kind_byte,
+    kind_of,
+};
+use super::objects;
+use crate::platform::{Credentials, Malformed, Received, RecvError};
+use crate::right::{Handle, Right};
+use crate::wire::Message;
+
+/// Out-of-line payloads larger than this are refused: the receiver would
+/// have to copy an attacker-chosen amount of memory.
+pub(crate) const MAX_PAYLOAD: usize = 1 << 30;
+
+/// Why a frame was not sent.
+#[derive(Debug)]
+pub(crate) enum SendFailure {
+    QueueFull,
+    PeerGone,
+    TooManyRights,
+    Io(io::Error),
+}
+
+impl From<io::Error> for SendFailure {
+    fn from(error: io::Error) -> SendFailure {
+        SendFailure::Io(error)
+    }
+}
+
+fn fd_of(right: &Right) -> io::Result<BorrowedFd<'_>> {
+    let handle = match right {
+        Right::Send(r) => &r.handle,
+        Right::SendOnce(r) => &r.handle,
+        Right::Receive(r) => &r.handle,
+        Right::SharedMemory(r) => &r.handle,
+        Right::Fd(fd) => return Ok(fd.as_fd()),
+    };
+    match handle {
+        Handle::Os(fd) => Ok(fd.as_fd()),
+        #[cfg(feature = "test-util")]
+        Handle::Counted(_) => Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "a counting test double has no kernel object to send",
+        )),
+    }
+}
+
+/// Sends `message` as one frame on the socket `fd` without blocking. The
+/// message's rights stay owned by the caller; on success the caller drops
+/// them (the kernel holds its own references while they are in flight).
+pub(crate) fn send_frame(fd: BorrowedFd<'_>, message: &Message) -> Result<(), SendFailure> {
+    let count = message.rights.len();
+    if count > MAX_RIGHTS {
+        return Err(SendFailure::TooManyRights);
+    }
+    let mut fds: Vec<BorrowedFd<'_>> = Vec::with_capacity(count.min(KERNEL_MAX_FDS) + 2);
+    let mut flags = 0;
+    let inline = HEADER_LEN + count + message.bytes.len() <= INLINE_MAX;
+    let payload_fd = if inline {
+        None
+    } else {
+        flags |= OUT_OF_LINE;
+        Some(sealed_payload(&message.bytes)?)
+    };
+    if let Some(payload) = &payload_fd {
+        fds.push(payload.as_fd());
+    }
+    let rights: Vec<BorrowedFd<'_>> = message
+        .rights
+        .iter()
+        .map(fd_of)
+        .collect::<io::Result<_>>()?;
+    let overflow = if rights.len() + fds.len() > KERNEL_MAX_FDS {
+        flags |= OVERFLOW;
+        Some(send_overflow(&rights)?)
+    } else {
+        None
+    };
+    match &overflow {
+        Some(receive_end) => fds.push(receive_end.as_fd()),
+        None => fds.extend_from_slice(&rights),
+    }
+    let header = Header {
+        flags,
+        rights: count as u32,
+        bytes: u32::try_from(message.bytes.len()).map_err(|_| SendFailure::TooManyRights)?,
+    }
+    .encode();
+    let kinds: Vec<u8> = message.rights.iter().map(|r| kind_byte(r.kind())).collect();
+    let payload: &[u8] = if inline { &message.bytes } else { &[] };
+    let iov = [
+        IoSlice::new(&header),
+        IoSlice::new(&kinds),
+        IoSlice::new(payload),
+    ];
+    let mut space = vec![MaybeUninit::<u8>::uninit(); rustix::cmsg_space!(ScmRights(fds.len()))];
+    let mut control = SendAncillaryBuffer::new(if fds.is_empty() { &mut [] } else { &mut space });
+    if !fds.is_empty() && !control.push(SendAncillaryMessage::ScmRights(&fds)) {
+        return Err(SendFailure::Io(io::Error::other(
+            "control buffer too small",
+        )));
+    }
+    match sendmsg(
+        fd,
+        &iov,
+        &mut control,
+        SendFlags::DONTWAIT | SendFlags::NOSIGNAL,
+    ) {
+        Ok(_) => Ok(()),
+        Err(Errno::AGAIN) => Err(SendFailure::QueueFull),
+        Err(Errno::PIPE | Errno::CONNRESET | Errno::NOTCONN) => Err(SendFailure::PeerGone),
+        Err(errno) => Err(SendFailure::Io(errno.into())),
+    }
+}
+
+/// Writes `bytes` to a new memfd and seals it against any change.
+fn sealed_payload(bytes: &[u8]) -> io::Result<OwnedFd> {
+    let memfd = rustix::fs::memfd_create(
+        "machproto-payload",
+        MemfdFlags::CLOEXEC | MemfdFlags::ALLOW_SEALING,
+    )?;
+    let mut file = File::from(memfd);
+    file.write_all(bytes)?;
+    let memfd = OwnedFd::from(file);
+    rustix::fs::fcntl_add_seals(
+        &memfd,
+        SealFlags::SHRINK | SealFlags::GROW | SealFlags::WRITE | SealFlags::SEAL,
+    )?;
+    Ok(memfd)
+}
+
+/// Sends `rights` through a fresh private port, at most the kernel's limit
+/// per packet, and returns that port's receive end to travel in the frame.
+fn send_overflow(rights: &[BorrowedFd<'_>]) -> Result<OwnedFd, SendFailure> {
+    let (receive_end, send_end) = super::raw_pair()?;
+    for chunk in rights.chunks(KERNEL_MAX_FDS) {
+        let mut space =
+            vec![MaybeUninit::<u8>::uninit(); rustix::cmsg_space!(ScmRights(chunk.len()))];
+        let mut control = SendAncillaryBuffer::new(&mut space);
+        control.push(SendAncillaryMessage::ScmRights(chunk));
+        sendmsg(
+            &send_end,
+            &[IoSlice::new(&[0])],
+            &mut control,
+            SendFlags::DONTWAIT | SendFlags::NOSIGNAL,
+        )
+        .map_err(io::Error::from)?;
+    }
+    Ok(receive_end)
+}
+
+/// The largest frame: header, a kind byte per right, an inline payload.
+const RECV_BUFFER: usize = HEADER_LEN + MAX_RIGHTS + INLINE_MAX;
+
+thread_local! {
+    /// One receive buffer per thread, so a receive allocates only the
+    /// payload it returns.
+    static BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; RECV_BUFFER]);
+}
+
+/// What one `recvmsg` produced.
+struct Packet {
+    frame: Vec<u8>,
+    fds: Vec<OwnedFd>,
+    sender: Option<Credentials>,
+}
+
+/// Receives one frame from `fd`. `wait` decides whether `recvmsg` blocks.
+pub(crate) fn recv_frame(fd: BorrowedFd<'_>, wait: bool) -> Result<Received, RecvError> {
+    let packet = recv_packet(fd, wait)?;
+    let header = Header::decode(&packet.frame).map_err(RecvError::Malformed)?;
+    if packet.fds.len() != header.descriptors() {
+        return Err(RecvError::Malformed(Malformed::DescriptorCount {
+            declared: header.descriptors(),
+            received: packet.fds.len(),
+        }));
+    }
+    let sender = packet
+        .sender
+        .ok_or(RecvError::Malformed(Malformed::NoCredentials))?;
+    let mut fds = packet.fds.into_iter();
+    let kinds_end = HEADER_LEN + header.rights as usize;
+    let bytes = if header.flags & OUT_OF_LINE != 0 {
+        let memfd = fds
+            .next()
+            .ok_or(RecvError::Malformed(Malformed::BadLength))?;
+        read_payload(memfd, header.bytes as usize)?
+    } else {
+        packet.frame[kinds_end..].to_vec()
+    };
+    let right_fds: Vec<OwnedFd> = if header.flags & OVERFLOW != 0 {
+        let port = fds
+            .next()
+            .ok_or(RecvError::Malformed(Malformed::BadLength))?;
+        drain_overflow(port, header.rights as usize)?
+    } else {
+        fds.collect()
+    };
+    let mut rights = Vec::with_capacity(right_fds.len());
+    for (index, (fd, &kind)) in right_fds
+        .into_iter()
+        .zip(&packet.frame[HEADER_LEN..kinds_end])
+        .enumerate()
+    {
+        let kind = kind_of(kind).map_err(RecvError::Malformed)?;
+        rights.push(objects::adopt(index, kind, fd).map_err(RecvError::Malformed)?);
+    }
+    Ok(Received {
+        message: Message { bytes, rights },
+        sender,
+    })
+}
+
+fn recv_packet(fd: BorrowedFd<'_>, wait: bool) -> Result<Packet, RecvError> {
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        let mut space = [MaybeUninit::<u8>::uninit();
+            rustix::cmsg_space!(ScmRights(KERNEL_MAX_FDS), ScmCredentials(1))];
+        let mut control = RecvAncillaryBuffer::new(&mut space);
+        let mut flags = RecvFlags::CMSG_CLOEXEC;
+        if !wait {
+            flags |= RecvFlags::DONTWAIT;
+        }
+        let received = loop {
+            let mut iov = [IoSliceMut::new(&mut buffer[..])];
+            match recvmsg(fd, &mut iov, &mut control, flags) {
+                Ok(received) => break received,
+                Err(Errno::INTR) => continue,
+                Err(Errno::AGAIN) => return Err(RecvError::Timeout),
+                Err(errno) => return Err(RecvError::Io(errno.into())),
+            }
+        };
+        let mut fds = Vec::new();
+        let mut sender = None;
+        for message in control.drain() {
+            match message {
+                RecvAncillaryMessage::ScmRights(received_fds) => fds.extend(received_fds),
+                RecvAncillaryMessage::ScmCredentials(ucred) => {
+                    sender = Some(Credentials {
+                        pid: ucred.pid.as_raw_nonzero().get() as u32,
+                        uid: ucred.uid.as_raw(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        if received.flags.contains(ReturnFlags::CTRUNC) {
+            return Err(RecvError::Malformed(Malformed::ControlTruncated));
+        }
+        if received.flags.contains(ReturnFlags::TRUNC) {
+            return Err(RecvError::Malformed(Malformed::Oversized));
+        }
+        if received.bytes == 0 && fds.is_empty() && peer_closed(fd) {
+            return Err(RecvError::PeerGone);
+        }
+        Ok(Packet {
+            frame: buffer[..received.bytes].to_vec(),
+            fds,
+            sender,
+        })
+    })
+}
+
+/// Whether every send end of the socket `fd` is closed: a zero-length read
+/// is either that or an empty packet, which no sender of ours writes.
+fn peer_closed(fd: BorrowedFd<'_>) -> bool {
+    use rustix::event::{PollFd, PollFlags, poll};
+    let mut fds = [PollFd::new(&fd, PollFlags::IN | PollFlags::RDHUP)];
+    let zero = rustix::event::Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&zero)) {
+        Ok(_) => fds[0].revents().contains(PollFlags::HUP),
+        Err(_) => false,
+    }
+}
+
+fn read_payload(memfd: OwnedFd, len: usize) -> Result<Vec<u8>, RecvError> {
+    let seals = rustix::fs::fcntl_get_seals(&memfd)
+        .map_err(|_| RecvError::Malformed(Malformed::UnsealedMemory))?;
+    let required = SealFlags::SHRINK | SealFlags::GROW | SealFlags::WRITE;
+    if !seals.contains(required) {
+        return Err(RecvError::Malformed(Malformed::UnsealedMemory));
+    }
+    let file = File::from(memfd);
+    let size = file.metadata()?.len();
+    if size != len as u64 || len > MAX_PAYLOAD {
+        return Err(RecvError::Malformed(Malformed::BadLength));
+    }
+    let mut bytes = vec![0; len];
+    file.read_exact_at(&mut bytes, 0)?;
+    Ok(bytes)
+}
+
+/// Collects exactly `count` descriptors from an overflow port, then checks
+/// that nothing more was queued there.
+fn drain_overflow(port: OwnedFd, count: usize) -> Result<Vec<OwnedFd>, RecvError> {
+    let mut fds = Vec::with_capacity(count);
+    loop {
+        let packet = match recv_packet(port.as_fd(), false) {
+            Ok(packet) => packet,
+            Err(RecvError::PeerGone) => break,
+            Err(RecvError::Timeout) => break,
+            Err(other) => return Err(other),
+        };
+        fds.extend(packet.fds);
+        if fds.len() > count {
+            break;
+        }
+    }
+    if fds.len() != count {
+        return Err(RecvError::Malformed(Malformed::DescriptorCount {
+            declared: count,
+            received: fds.len(),
+        }));
+    }
+    Ok(fds)
+}

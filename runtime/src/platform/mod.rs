@@ -1,0 +1,70 @@
+//! The platform layer: ports, rights and raw messages over real kernel
+//! objects.
+//!
+//! One model of rights, two kernels. On Linux (this module's `linux`
+//! backend) a port is a one-way `SOCK_SEQPACKET` socket pair, rights are
+//! descriptors passed with `SCM_RIGHTS`, a port set is an epoll instance
+//! and shared memory a sealed memfd. The Mach backend (macOS, and Linux
+//! with the `mach-sim` feature) will implement the same API.
+//!
+//! ```
+//! # #[cfg(target_os = "linux")] {
+//! use machproto_runtime::platform;
+//! use machproto_runtime::wire::Message;
+//!
+//! let (receive, send) = platform::port()?;
+//! send.try_send(Message { bytes: b"ping".to_vec(), rights: Vec::new() })?;
+//! let received = receive.try_recv()?;
+//! assert_eq!(received.message.bytes, b"ping");
+//! assert_eq!(received.sender.pid, std::process::id());
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Semantics
+//!
+//! - Sends never block unless asked to: [`SendRight::try_send`] returns
+//!   [`TrySendError::QueueFull`] with the message (rights included), and
+//!   [`SendRight::wait_writable`] waits for room.
+//! - Peer death is seen both ways: a receive right reports
+//!   [`RecvError::PeerGone`] once every send right (every clone, in every
+//!   process) is gone and the queue is empty; a send right reports
+//!   [`TrySendError::PeerGone`] once the receive right is gone.
+//! - Every received message carries its sender's pid and uid
+//!   ([`Credentials`]), taken from the kernel, not from the message.
+//! - Every received descriptor is checked against the kind the sender
+//!   declared before it becomes a right; a message that fails any check is
+//!   refused with [`Malformed`] and all its descriptors are closed.
+//!
+//! [`SendRight::try_send`]: crate::SendRight::try_send
+//! [`SendRight::wait_writable`]: crate::SendRight::wait_writable
+
+mod error;
+#[cfg(target_os = "linux")]
+mod linux;
+
+pub use error::{Malformed, RecvError, SendError, TrySendError};
+#[cfg(target_os = "linux")]
+pub use linux::inherit::{pass_descriptor, take_inherited};
+#[cfg(target_os = "linux")]
+pub use linux::{Mapping, PortSet, PortSetEvent, Token, port, reply_port};
+
+use crate::wire::Message;
+
+/// Who sent a message, as the kernel saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    /// The sending process.
+    pub pid: u32,
+    /// Its user.
+    pub uid: u32,
+}
+
+/// A received message and its sender.
+#[derive(Debug)]
+pub struct Received {
+    /// The bytes and rights.
+    pub message: Message,
+    /// Who sent it.
+    pub sender: Credentials,
+}

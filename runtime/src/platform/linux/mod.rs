@@ -97,16 +97,7 @@ fn try_send_on(handle: &Handle, message: Message) -> Result<(), TrySendError> {
 /// Returns false on timeout.
 fn wait_for(fd: BorrowedFd<'_>, flags: PollFlags, deadline: Option<Instant>) -> io::Result<bool> {
     loop {
-        let timeout = match deadline {
-            None => None,
-            Some(deadline) => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                Some(rustix::event::Timespec {
-                    tv_sec: left.as_secs() as i64,
-                    tv_nsec: i64::from(left.subsec_nanos()),
-                })
-            }
-        };
+        let timeout = deadline.map(time_left);
         let mut fds = [PollFd::new(&fd, flags)];
         match poll(&mut fds, timeout.as_ref()) {
             Ok(0) => return Ok(false),
@@ -114,6 +105,15 @@ fn wait_for(fd: BorrowedFd<'_>, flags: PollFlags, deadline: Option<Instant>) -> 
             Err(rustix::io::Errno::INTR) => continue,
             Err(errno) => return Err(errno.into()),
         }
+    }
+}
+
+/// The time from now until `deadline` (zero once it passed), for kernel waits.
+pub(crate) fn time_left(deadline: Instant) -> rustix::event::Timespec {
+    let left = deadline.saturating_duration_since(Instant::now());
+    rustix::event::Timespec {
+        tv_sec: i64::try_from(left.as_secs()).unwrap_or(i64::MAX),
+        tv_nsec: i64::from(left.subsec_nanos()),
     }
 }
 

@@ -92,13 +92,7 @@ impl PortSet {
     pub fn recv(&self, timeout: Option<Duration>) -> Result<PortSetEvent, RecvError> {
         let deadline = timeout.map(|t| Instant::now() + t);
         loop {
-            let wait = deadline.map(|d| {
-                let left = d.saturating_duration_since(Instant::now());
-                rustix::event::Timespec {
-                    tv_sec: left.as_secs() as i64,
-                    tv_nsec: i64::from(left.subsec_nanos()),
-                }
-            });
+            let wait = deadline.map(super::time_left);
             let mut space = [MaybeUninit::<epoll::Event>::uninit(); 1];
             let token = match epoll::wait(&self.epoll, &mut space, wait.as_ref()) {
                 Ok((ready, _)) => match ready.first() {

@@ -68,7 +68,8 @@ pub(crate) fn send_frame(fd: BorrowedFd<'_>, message: &Message) -> Result<(), Se
     if count > MAX_RIGHTS {
         return Err(SendFailure::TooManyRights);
     }
-    let mut fds: Vec<BorrowedFd<'_>> = Vec::with_capacity(count.min(KERNEL_MAX_FDS) + 2);
+    // Plain messages allocate nothing here: empty vectors do not allocate.
+    let mut fds: Vec<BorrowedFd<'_>> = Vec::new();
     let mut flags = 0;
     let inline = HEADER_LEN + count + message.bytes.len() <= INLINE_MAX;
     let payload_fd = if inline {
@@ -108,8 +109,12 @@ pub(crate) fn send_frame(fd: BorrowedFd<'_>, message: &Message) -> Result<(), Se
         IoSlice::new(&kinds),
         IoSlice::new(payload),
     ];
-    let mut space = vec![MaybeUninit::<u8>::uninit(); rustix::cmsg_space!(ScmRights(fds.len()))];
-    let mut control = SendAncillaryBuffer::new(if fds.is_empty() { &mut [] } else { &mut space });
+    let mut space = if fds.is_empty() {
+        Vec::new()
+    } else {
+        vec![MaybeUninit::<u8>::uninit(); rustix::cmsg_space!(ScmRights(fds.len()))]
+    };
+    let mut control = SendAncillaryBuffer::new(&mut space);
     if !fds.is_empty() && !control.push(SendAncillaryMessage::ScmRights(&fds)) {
         return Err(SendFailure::Io(io::Error::other(
             "control buffer too small",
@@ -173,9 +178,12 @@ thread_local! {
     static BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; RECV_BUFFER]);
 }
 
-/// What one `recvmsg` produced.
+/// What one `recvmsg` produced: the frame already split, so that only the
+/// kinds and the inline payload are copied out of the receive buffer.
 struct Packet {
-    frame: Vec<u8>,
+    header: Result<Header, Malformed>,
+    kinds: Vec<u8>,
+    payload: Vec<u8>,
     fds: Vec<OwnedFd>,
     sender: Option<Credentials>,
 }
@@ -183,7 +191,7 @@ struct Packet {
 /// Receives one frame from `fd`. `wait` decides whether `recvmsg` blocks.
 pub(crate) fn recv_frame(fd: BorrowedFd<'_>, wait: bool) -> Result<Received, RecvError> {
     let packet = recv_packet(fd, wait)?;
-    let header = Header::decode(&packet.frame).map_err(RecvError::Malformed)?;
+    let header = packet.header.map_err(RecvError::Malformed)?;
     if packet.fds.len() != header.descriptors() {
         return Err(RecvError::Malformed(Malformed::DescriptorCount {
             declared: header.descriptors(),
@@ -194,14 +202,13 @@ pub(crate) fn recv_frame(fd: BorrowedFd<'_>, wait: bool) -> Result<Received, Rec
         .sender
         .ok_or(RecvError::Malformed(Malformed::NoCredentials))?;
     let mut fds = packet.fds.into_iter();
-    let kinds_end = HEADER_LEN + header.rights as usize;
     let bytes = if header.flags & OUT_OF_LINE != 0 {
         let memfd = fds
             .next()
             .ok_or(RecvError::Malformed(Malformed::BadLength))?;
         read_payload(memfd, header.bytes as usize)?
     } else {
-        packet.frame[kinds_end..].to_vec()
+        packet.payload
     };
     let right_fds: Vec<OwnedFd> = if header.flags & OVERFLOW != 0 {
         let port = fds
@@ -212,11 +219,7 @@ pub(crate) fn recv_frame(fd: BorrowedFd<'_>, wait: bool) -> Result<Received, Rec
         fds.collect()
     };
     let mut rights = Vec::with_capacity(right_fds.len());
-    for (index, (fd, &kind)) in right_fds
-        .into_iter()
-        .zip(&packet.frame[HEADER_LEN..kinds_end])
-        .enumerate()
-    {
+    for (index, (fd, &kind)) in right_fds.into_iter().zip(&packet.kinds).enumerate() {
         let kind = kind_of(kind).map_err(RecvError::Malformed)?;
         rights.push(objects::adopt(index, kind, fd).map_err(RecvError::Malformed)?);
     }
@@ -268,8 +271,22 @@ fn recv_packet(fd: BorrowedFd<'_>, wait: bool) -> Result<Packet, RecvError> {
         if received.bytes == 0 && fds.is_empty() && peer_closed(fd) {
             return Err(RecvError::PeerGone);
         }
+        let frame = &buffer[..received.bytes];
+        let header = Header::decode(frame);
+        let (kinds, payload) = match header {
+            Ok(header) => {
+                let kinds_end = HEADER_LEN + header.rights as usize;
+                (
+                    frame[HEADER_LEN..kinds_end].to_vec(),
+                    frame[kinds_end..].to_vec(),
+                )
+            }
+            Err(_) => (Vec::new(), Vec::new()),
+        };
         Ok(Packet {
-            frame: buffer[..received.bytes].to_vec(),
+            header,
+            kinds,
+            payload,
             fds,
             sender,
         })

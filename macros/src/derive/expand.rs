@@ -125,9 +125,10 @@ fn encode_fields(krate: &syn::Path, fields: &Fields<'_>) -> TokenStream {
         match &field.attrs.bound {
             Some(bound) => {
                 let assert = quote_spanned!(ty.span()=> #krate::wire::__assert_bounded::<#ty>(););
+                let bound = quote_spanned!(bound.span()=> (#bound) as u64);
                 quote! {
                     #assert
-                    encoder.with_bound((#bound) as u64, |encoder| #encode(#value, encoder))?;
+                    encoder.with_bound(#bound, |encoder| #encode(#value, encoder))?;
                 }
             }
             None => quote!(#encode(#value, encoder)?;),
@@ -146,7 +147,10 @@ fn decode_fields(krate: &syn::Path, fields: &Fields<'_>) -> TokenStream {
         } else {
             let decode = quote_spanned!(ty.span()=> <#ty as #krate::MachMessage>::decode);
             match &field.attrs.bound {
-                Some(bound) => quote!(decoder.with_bound((#bound) as u64, #decode)),
+                Some(bound) => {
+                    let bound = quote_spanned!(bound.span()=> (#bound) as u64);
+                    quote!(decoder.with_bound(#bound, #decode))
+                }
                 None => quote!(#decode(decoder)),
             }
         };

@@ -25,6 +25,12 @@ impl Encoder {
         (self.bytes, self.rights)
     }
 
+    /// Makes room for `additional` more bytes.
+    #[inline]
+    pub fn reserve(&mut self, additional: usize) {
+        self.bytes.reserve(additional);
+    }
+
     /// Appends raw bytes.
     #[inline]
     pub fn put_bytes(&mut self, bytes: &[u8]) {

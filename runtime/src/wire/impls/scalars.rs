@@ -17,6 +17,28 @@ macro_rules! little_endian {
             fn decode(decoder: &mut Decoder<'_>) -> Result<Self, DecodeError> {
                 Ok(<$ty>::from_le_bytes(decoder.take_array()?))
             }
+
+            // Sequences of fixed-width values move as one block: one bounds
+            // check and one reservation instead of one per element.
+            fn encode_elements(items: Vec<$ty>, encoder: &mut Encoder) -> Result<(), EncodeError> {
+                encoder.reserve(items.len() * size_of::<$ty>());
+                for item in items {
+                    encoder.put_bytes(&item.to_le_bytes());
+                }
+                Ok(())
+            }
+
+            fn decode_elements(len: usize, decoder: &mut Decoder<'_>) -> Result<Vec<$ty>, DecodeError> {
+                let bytes = decoder.take_bytes(len * size_of::<$ty>())?;
+                Ok(bytes
+                    .chunks_exact(size_of::<$ty>())
+                    .map(|chunk| {
+                        let mut raw = [0u8; size_of::<$ty>()];
+                        raw.copy_from_slice(chunk);
+                        <$ty>::from_le_bytes(raw)
+                    })
+                    .collect())
+            }
         }
     )*};
 }

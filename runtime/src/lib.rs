@@ -39,6 +39,10 @@
 //! not written yet.
 
 mod endpoint;
+// The simulator (non-Apple targets) lands with its own module; until then
+// the facade exists on Apple targets only.
+#[cfg(target_vendor = "apple")]
+pub mod mach_sys;
 pub mod platform;
 mod right;
 #[cfg(feature = "test-util")]

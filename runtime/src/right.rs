@@ -12,9 +12,12 @@ use std::os::fd::OwnedFd;
 
 /// The kernel object behind a right.
 pub(crate) enum Handle {
-    /// A file descriptor that stands for the right.
-    #[cfg(unix)]
+    /// A file descriptor that stands for the right (the Linux backend).
+    #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
     Os(OwnedFd),
+    /// A name in this task's Mach port name space (the Mach backend).
+    #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
+    Port(crate::platform::PortName),
     /// A counting double: increments its counter when dropped.
     #[cfg(feature = "test-util")]
     Counted(crate::testing::CountedHandle),
@@ -23,8 +26,10 @@ pub(crate) enum Handle {
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            #[cfg(unix)]
+            #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
             Handle::Os(fd) => write!(f, "{fd:?}"),
+            #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
+            Handle::Port(port) => write!(f, "{port:?}"),
             #[cfg(feature = "test-util")]
             Handle::Counted(counted) => write!(f, "{counted:?}"),
         }
@@ -42,9 +47,9 @@ macro_rules! right_type {
         }
 
         impl $name {
-            /// A right standing for the file descriptor `fd` (Unix). The
-            /// platform layer gives this a kernel object of the right kind.
-            #[cfg(unix)]
+            /// A right standing for the file descriptor `fd` (Linux backend).
+            /// The caller vouches that `fd` is a port end of this kind.
+            #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
             pub fn from_fd(fd: OwnedFd) -> $name {
                 $name { handle: Handle::Os(fd) }
             }
@@ -91,8 +96,9 @@ impl SharedMemory {
         self.len == 0
     }
 
-    /// A region standing for the memory file `fd`; its size is the file's.
-    #[cfg(unix)]
+    /// A region standing for the memory file `fd`; its size is the file's
+    /// (Linux backend).
+    #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
     pub fn from_fd(fd: OwnedFd) -> std::io::Result<SharedMemory> {
         let file = std::fs::File::from(fd);
         let len = file.metadata()?.len();

@@ -2,7 +2,7 @@
 //! rights, messages, port sets, shared memory), so the same tests run over
 //! every backend. The multi-process tests start the test binary again as a
 //! child (see `machproto_runtime::testing::PeerRoles`).
-#![cfg(target_os = "linux")]
+#![cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 
 use std::fs::File;
 use std::io::{Read, Seek, Write};

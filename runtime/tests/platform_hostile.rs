@@ -3,7 +3,7 @@
 //! typed error, the port keeps working, and no descriptor leaks (counted in
 //! `/proc/self/fd`). One test (plus the peer entry) in its own binary, so
 //! nothing else opens descriptors while it counts.
-#![cfg(target_os = "linux")]
+#![cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 
 use std::io::{IoSlice, Write};
 use std::mem::MaybeUninit;

@@ -43,6 +43,8 @@ pub(crate) fn expand(container: &Container<'_>) -> TokenStream {
     quote! {
         const _: () = {
             #[automatically_derived]
+            // A bound written as a `u64` literal still goes through `as u64`.
+            #[allow(clippy::unnecessary_cast)]
             impl #impl_generics #krate::MachMessage for #ident #type_generics #where_clause {
                 const MIN_ENCODED_SIZE: usize = #min_size;
 

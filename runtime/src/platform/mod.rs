@@ -2,13 +2,13 @@
 //! objects.
 //!
 //! One model of rights, two kernels. On Linux (this module's `linux`
-//! backend) a port is a one-way `SOCK_SEQPACKET` socket pair, rights are
+//! backend) a port is a `SOCK_SEQPACKET` socket pair used one way, rights are
 //! descriptors passed with `SCM_RIGHTS`, a port set is an epoll instance
 //! and shared memory a sealed memfd. The Mach backend (macOS, and Linux
 //! with the `mach-sim` feature) will implement the same API.
 //!
 //! ```
-//! # #[cfg(target_os = "linux")] {
+//! # #[cfg(all(target_os = "linux", not(feature = "mach-sim")))] {
 //! use machproto_runtime::platform;
 //! use machproto_runtime::wire::Message;
 //!
@@ -20,6 +20,9 @@
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The active backend: Linux without features; Mach on Apple targets and,
+//! over the in-process simulator, on Linux with the `mach-sim` feature.
 //!
 //! # Semantics
 //!
@@ -40,14 +43,20 @@
 //! [`SendRight::wait_writable`]: crate::SendRight::wait_writable
 
 mod error;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod linux;
+#[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
+mod mach;
 
 pub use error::{Malformed, RecvError, SendError, TrySendError};
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 pub use linux::inherit::{pass_descriptor, take_inherited};
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 pub use linux::{Mapping, PortSet, PortSetEvent, Token, port, reply_port};
+#[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
+pub(crate) use mach::PortName;
+#[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
+pub use mach::{PortSet, PortSetEvent, Token, port, reply_port};
 
 use crate::wire::Message;
 

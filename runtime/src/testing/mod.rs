@@ -110,7 +110,7 @@ impl RightCounter {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod peer;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 pub use peer::{Peer, PeerRoles, Role};

@@ -1,5 +1,5 @@
-//! The Linux backend: a port is a `SOCK_SEQPACKET` socket pair made
-//! one-way with `shutdown`; rights are descriptors passed with
+//! The Linux backend: a port is a `SOCK_SEQPACKET` socket pair,
+//! used one way (receive end, send end); rights are descriptors passed with
 //! `SCM_RIGHTS`; a port set is an epoll instance; shared memory is a sealed
 //! memfd. See `docs/platform.md` for the mapping from Mach.
 
@@ -15,7 +15,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags, poll};
-use rustix::net::{AddressFamily, Shutdown, SocketFlags, SocketType};
+use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
 pub use port_set::{PortSet, PortSetEvent, Token};
 pub use shm::Mapping;
@@ -25,7 +25,7 @@ use crate::platform::{Received, RecvError, SendError, TrySendError};
 use crate::right::{Handle, ReceiveRight, SendOnceRight, SendRight};
 use crate::wire::Message;
 
-/// A connected pair `(receive end, send end)`, each end one-way.
+/// A connected pair `(receive end, send end)`, each end used one way.
 pub(crate) fn raw_pair() -> io::Result<(OwnedFd, OwnedFd)> {
     let (receive, send) = rustix::net::socketpair(
         AddressFamily::UNIX,
@@ -33,9 +33,11 @@ pub(crate) fn raw_pair() -> io::Result<(OwnedFd, OwnedFd)> {
         SocketFlags::CLOEXEC,
         None,
     )?;
-    rustix::net::shutdown(&receive, Shutdown::Write)?;
-    rustix::net::shutdown(&send, Shutdown::Read)?;
-    // Every message then carries the sending process's pid and uid.
+    // The pair is not `shutdown` to one way: no API writes to a receive end
+    // or reads from a send end, peer death is seen either way (the last
+    // close of one end hangs up the other), and the two calls would double
+    // the cost of making a port.
+    // Every message carries the sending process's pid and uid.
     rustix::net::sockopt::set_socket_passcred(&receive, true)?;
     Ok((receive, send))
 }

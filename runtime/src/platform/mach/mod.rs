@@ -1,0 +1,359 @@
+//! The Mach backend: ports and rights are Mach ports and rights in this
+//! task's name space; a message is a complex `mach_msg` whose port
+//! descriptors carry the rights; peer death comes from the kernel's
+//! no-senders notification (receiver side) and from sends failing with
+//! `MACH_SEND_INVALID_DEST` (sender side); the sender's pid and uid come
+//! from the audit trailer. The same source runs on macOS and, over the
+//! in-process simulator, on Linux (`mach-sim`): every Mach item comes from
+//! `crate::mach_sys`.
+
+mod msg;
+mod name;
+mod port_set;
+mod receive;
+
+use std::io;
+use std::time::Duration;
+
+pub(crate) use name::{PortName, PortRight};
+pub use port_set::{PortSet, PortSetEvent, Token};
+
+use crate::mach_sys::kern_return::{KERN_SUCCESS, kern_return_t};
+use crate::mach_sys::mach_port::{
+    mach_port_allocate, mach_port_insert_right, mach_port_mod_refs, mach_port_request_notification,
+};
+use crate::mach_sys::message::{
+    MACH_MSG_SUCCESS, MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE,
+    MACH_SEND_INVALID_DEST, MACH_SEND_MSG, MACH_SEND_TIMED_OUT, MACH_SEND_TIMEOUT, mach_msg,
+    mach_msg_header_t,
+};
+use crate::mach_sys::notify::MACH_NOTIFY_NO_SENDERS;
+use crate::mach_sys::port::{
+    MACH_PORT_NULL, MACH_PORT_RIGHT_RECEIVE, MACH_PORT_RIGHT_SEND, mach_port_name_t, mach_port_t,
+};
+use crate::mach_sys::traps::mach_task_self;
+use crate::platform::{Received, RecvError, SendError, TrySendError};
+use crate::right::{Handle, ReceiveRight, Right, RightKind, SendOnceRight, SendRight};
+use crate::wire::Message;
+
+fn kernel_error(result: kern_return_t, what: &str) -> io::Error {
+    io::Error::other(format!("{what} failed: {result:#x}"))
+}
+
+fn check(result: kern_return_t, what: &str) -> io::Result<()> {
+    if result == KERN_SUCCESS {
+        Ok(())
+    } else {
+        Err(kernel_error(result, what))
+    }
+}
+
+/// A new receive right, with a send right made under the same name and the
+/// no-senders notification armed (it arrives on the port itself).
+fn new_port() -> io::Result<mach_port_name_t> {
+    let mut name: mach_port_name_t = MACH_PORT_NULL;
+    // SAFETY: kernel calls on this task's own name space; `name` and
+    // `previous` are valid for writes.
+    unsafe {
+        let task = mach_task_self();
+        check(
+            mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &mut name),
+            "mach_port_allocate",
+        )?;
+        let made = mach_port_insert_right(task, name, name, MACH_MSG_TYPE_MAKE_SEND);
+        if made != KERN_SUCCESS {
+            mach_port_mod_refs(task, name, MACH_PORT_RIGHT_RECEIVE, -1);
+            return Err(kernel_error(made, "mach_port_insert_right"));
+        }
+        let mut previous: mach_port_t = MACH_PORT_NULL;
+        let armed = mach_port_request_notification(
+            task,
+            name,
+            MACH_NOTIFY_NO_SENDERS,
+            0,
+            name,
+            MACH_MSG_TYPE_MAKE_SEND_ONCE,
+            &mut previous,
+        );
+        if armed != KERN_SUCCESS {
+            mach_port_mod_refs(task, name, MACH_PORT_RIGHT_SEND, -1);
+            mach_port_mod_refs(task, name, MACH_PORT_RIGHT_RECEIVE, -1);
+            return Err(kernel_error(armed, "mach_port_request_notification"));
+        }
+    }
+    Ok(name)
+}
+
+/// Creates a port: its receive right and a first send right to it.
+pub fn port() -> io::Result<(ReceiveRight, SendRight)> {
+    let name = new_port()?;
+    Ok((
+        ReceiveRight {
+            handle: Handle::Port(PortName::new(name, PortRight::Receive)),
+        },
+        SendRight {
+            handle: Handle::Port(PortName::new(name, PortRight::Send)),
+        },
+    ))
+}
+
+/// Creates a reply port: a receive right whose only sender is one
+/// send-once right.
+pub fn reply_port() -> io::Result<(ReceiveRight, SendOnceRight)> {
+    let (receive, send) = port()?;
+    let name = port_name(&receive.handle)?;
+    let mut once: mach_port_t = MACH_PORT_NULL;
+    let mut disposition = 0;
+    // SAFETY: extracting a send-once right made from our own receive right;
+    // the out-pointers are valid for writes.
+    let result = unsafe {
+        crate::mach_sys::mach_port::mach_port_extract_right(
+            mach_task_self(),
+            name,
+            MACH_MSG_TYPE_MAKE_SEND_ONCE,
+            &mut once,
+            &mut disposition,
+        )
+    };
+    check(result, "mach_port_extract_right")?;
+    // The port's only senders are then the send-once right (the plain send
+    // right made with it is dropped here).
+    drop(send);
+    Ok((
+        receive,
+        SendOnceRight {
+            handle: Handle::Port(PortName::new(once, PortRight::SendOnce)),
+        },
+    ))
+}
+
+pub(crate) fn port_name(handle: &Handle) -> io::Result<mach_port_name_t> {
+    match handle {
+        Handle::Port(port) => Ok(port.name),
+        #[cfg(feature = "test-util")]
+        Handle::Counted(_) => Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "a counting test double has no kernel object",
+        )),
+    }
+}
+
+/// The name and kind of each right, or why one cannot travel.
+fn right_names(rights: &[Right]) -> io::Result<(Vec<mach_port_name_t>, Vec<RightKind>)> {
+    let mut names = Vec::with_capacity(rights.len());
+    let mut kinds = Vec::with_capacity(rights.len());
+    for right in rights {
+        let name = match right {
+            Right::Send(r) => port_name(&r.handle)?,
+            Right::SendOnce(r) => port_name(&r.handle)?,
+            Right::Receive(r) => port_name(&r.handle)?,
+            Right::SharedMemory(_) | Right::Fd(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "shared memory and descriptors do not travel over the Mach backend yet",
+                ));
+            }
+        };
+        names.push(name);
+        kinds.push(right.kind());
+    }
+    Ok((names, kinds))
+}
+
+/// Sends without waiting (`timeout` 0) or waiting up to `timeout` ms.
+fn send_on(
+    destination: mach_port_name_t,
+    message: Message,
+    timeout_ms: Option<u32>,
+) -> Result<(), TrySendError> {
+    if message.rights.len() > msg::MAX_RIGHTS {
+        return Err(TrySendError::TooManyRights(message));
+    }
+    let (names, kinds) = match right_names(&message.rights) {
+        Ok(found) => found,
+        Err(error) => return Err(TrySendError::Io(error, message)),
+    };
+    let mut buffer = msg::build(destination, &message.bytes, &names, &kinds);
+    let size = buffer.len() as u32;
+    let (option, timeout) = match timeout_ms {
+        Some(ms) => (MACH_SEND_MSG | MACH_SEND_TIMEOUT, ms),
+        None => (MACH_SEND_MSG, 0),
+    };
+    // SAFETY: `buffer` holds a complete, 4-byte aligned message of `size`
+    // bytes whose out-of-line descriptor (if any) points into
+    // `message.bytes`, which outlives the call.
+    let result = unsafe {
+        mach_msg(
+            buffer.as_mut_ptr().cast::<mach_msg_header_t>(),
+            option,
+            size,
+            0,
+            MACH_PORT_NULL,
+            timeout,
+            MACH_PORT_NULL,
+        )
+    };
+    match result {
+        MACH_MSG_SUCCESS => {
+            // The kernel moved every right; ours no longer own them.
+            for right in message.rights {
+                forget_right(right);
+            }
+            Ok(())
+        }
+        MACH_SEND_TIMED_OUT => {
+            // Pseudo-receive (M42): the rights are back, possibly renamed,
+            // and the destination's copied send right came back as an extra
+            // user reference.
+            let renamed = msg::descriptor_names(&buffer, names.len());
+            let message = rename_rights(message, &renamed);
+            // SAFETY: releases the extra reference the failed COPY_SEND left.
+            unsafe {
+                crate::mach_sys::mach_port::mach_port_deallocate(mach_task_self(), destination);
+            }
+            Err(TrySendError::QueueFull(message))
+        }
+        MACH_SEND_INVALID_DEST => Err(TrySendError::PeerGone(message)),
+        other => Err(TrySendError::Io(
+            io::Error::other(format!("mach_msg send failed: {other:#x}")),
+            message,
+        )),
+    }
+}
+
+fn forget_right(right: Right) {
+    let handle = match right {
+        Right::Send(r) => r.handle,
+        Right::SendOnce(r) => r.handle,
+        Right::Receive(r) => r.handle,
+        Right::SharedMemory(r) => r.handle,
+        Right::Fd(fd) => {
+            drop(fd);
+            return;
+        }
+    };
+    if let Handle::Port(port) = handle {
+        port.forget();
+    }
+}
+
+fn rename_rights(mut message: Message, names: &[mach_port_name_t]) -> Message {
+    for (right, &name) in message.rights.iter_mut().zip(names) {
+        let handle = match right {
+            Right::Send(r) => &mut r.handle,
+            Right::SendOnce(r) => &mut r.handle,
+            Right::Receive(r) => &mut r.handle,
+            _ => continue,
+        };
+        if let Handle::Port(port) = handle {
+            port.name = name;
+        }
+    }
+    message
+}
+
+fn millis(timeout: Duration) -> u32 {
+    u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX)
+}
+
+impl SendRight {
+    /// Sends `message` if the port's queue has room, without blocking.
+    pub fn try_send(&self, message: Message) -> Result<(), TrySendError> {
+        match port_name(&self.handle) {
+            Ok(name) => send_on(name, message, Some(0)),
+            Err(error) => Err(TrySendError::Io(error, message)),
+        }
+    }
+
+    /// Sends `message`, waiting up to `timeout` (forever with `None`) while
+    /// the port's queue is full; the kernel blocks the sender.
+    pub fn send(&self, message: Message, timeout: Option<Duration>) -> Result<(), SendError> {
+        let name = match port_name(&self.handle) {
+            Ok(name) => name,
+            Err(error) => return Err(SendError::Failed(TrySendError::Io(error, message))),
+        };
+        match send_on(name, message, timeout.map(millis)) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::QueueFull(message)) => Err(SendError::Timeout(message)),
+            Err(other) => Err(SendError::Failed(other)),
+        }
+    }
+
+    /// Another send right to the same port (one more user reference).
+    pub fn try_clone(&self) -> io::Result<SendRight> {
+        let name = port_name(&self.handle)?;
+        // SAFETY: adds a user reference to a send right this task holds.
+        let result = unsafe { mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_SEND, 1) };
+        check(result, "mach_port_mod_refs")?;
+        Ok(SendRight {
+            handle: Handle::Port(PortName::new(name, PortRight::Send)),
+        })
+    }
+}
+
+impl SendOnceRight {
+    /// Sends the one message this right allows.
+    pub fn send(self, message: Message) -> Result<(), TrySendError> {
+        let name = match port_name(&self.handle) {
+            Ok(name) => name,
+            Err(error) => return Err(TrySendError::Io(error, message)),
+        };
+        let (names, kinds) = match right_names(&message.rights) {
+            Ok(found) => found,
+            Err(error) => return Err(TrySendError::Io(error, message)),
+        };
+        let mut buffer = msg::build(name, &message.bytes, &names, &kinds);
+        // A send-once destination is moved, not copied.
+        let bits = buffer.u32_at(0).unwrap_or(0);
+        buffer.put_u32(
+            0,
+            (bits & !0x1f) | crate::mach_sys::message::MACH_MSG_TYPE_MOVE_SEND_ONCE,
+        );
+        let size = buffer.len() as u32;
+        // SAFETY: as in `send_on`; a send-once destination ignores the
+        // queue limit (M41), so this does not block.
+        let result = unsafe {
+            mach_msg(
+                buffer.as_mut_ptr().cast::<mach_msg_header_t>(),
+                MACH_SEND_MSG,
+                size,
+                0,
+                MACH_PORT_NULL,
+                0,
+                MACH_PORT_NULL,
+            )
+        };
+        if result == MACH_MSG_SUCCESS {
+            if let Handle::Port(port) = self.handle {
+                port.forget();
+            }
+            for right in message.rights {
+                forget_right(right);
+            }
+            Ok(())
+        } else {
+            Err(TrySendError::Io(
+                io::Error::other(format!("mach_msg send failed: {result:#x}")),
+                message,
+            ))
+        }
+    }
+}
+
+impl ReceiveRight {
+    /// Receives a queued message without blocking ([`RecvError::Timeout`]
+    /// when none is queued).
+    pub fn try_recv(&self) -> Result<Received, RecvError> {
+        receive::receive(port_name(&self.handle)?, Some(0))?
+            .1
+            .into_result()
+    }
+
+    /// Receives the next message, waiting up to `timeout` (forever with
+    /// `None`).
+    pub fn recv(&self, timeout: Option<Duration>) -> Result<Received, RecvError> {
+        receive::receive(port_name(&self.handle)?, timeout.map(millis))?
+            .1
+            .into_result()
+    }
+}

@@ -1,0 +1,66 @@
+//! A name in this task's port name space that owns one right.
+
+use std::fmt;
+
+use crate::mach_sys::kern_return::KERN_SUCCESS;
+use crate::mach_sys::mach_port::{mach_port_deallocate, mach_port_mod_refs};
+use crate::mach_sys::port::{MACH_PORT_RIGHT_RECEIVE, mach_port_name_t};
+use crate::mach_sys::traps::mach_task_self;
+
+/// Which right a [`PortName`] owns (a name can hold a receive right and
+/// send references at once; each `PortName` owns exactly one of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PortRight {
+    /// One send user reference (send rights, memory entries, fileports).
+    Send,
+    /// One send-once right.
+    SendOnce,
+    /// The receive right.
+    Receive,
+}
+
+/// Owns one right under one name; releases it in `Drop`.
+pub(crate) struct PortName {
+    pub(crate) name: mach_port_name_t,
+    pub(crate) right: PortRight,
+}
+
+impl fmt::Debug for PortName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}#{:#x}", self.right, self.name)
+    }
+}
+
+impl PortName {
+    pub(crate) fn new(name: mach_port_name_t, right: PortRight) -> PortName {
+        PortName { name, right }
+    }
+
+    /// Gives up ownership without releasing (the right moved elsewhere).
+    pub(crate) fn forget(self) -> mach_port_name_t {
+        let name = self.name;
+        std::mem::forget(self);
+        name
+    }
+}
+
+impl Drop for PortName {
+    fn drop(&mut self) {
+        // SAFETY: plain kernel calls on a name this value owns one right
+        // under; a failure (the name already died) leaves nothing to free.
+        let result = unsafe {
+            match self.right {
+                PortRight::Receive => {
+                    mach_port_mod_refs(mach_task_self(), self.name, MACH_PORT_RIGHT_RECEIVE, -1)
+                }
+                PortRight::Send | PortRight::SendOnce => {
+                    mach_port_deallocate(mach_task_self(), self.name)
+                }
+            }
+        };
+        debug_assert!(
+            result == KERN_SUCCESS,
+            "releasing {self:?} failed with {result:#x}"
+        );
+    }
+}

@@ -9,14 +9,16 @@
 
 #[cfg(target_vendor = "apple")]
 pub use mach2::{
-    boolean, bootstrap, kern_return, mach_port, mach_types, message, ndr, notify, port, task,
-    task_special_ports, traps, vm, vm_statistics, vm_types,
+    boolean, bootstrap, kern_return, mach_port, mach_types, memory_object_types, message, ndr,
+    notify, port, task, task_special_ports, traps, vm, vm_inherit, vm_prot, vm_statistics,
+    vm_types,
 };
 
 #[cfg(not(target_vendor = "apple"))]
 pub use crate::mach_sim::{
-    boolean, bootstrap, kern_return, mach_port, mach_types, message, ndr, notify, port, task,
-    task_special_ports, traps, vm, vm_statistics, vm_types,
+    boolean, bootstrap, kern_return, mach_port, mach_types, memory_object_types, message, ndr,
+    notify, port, task, task_special_ports, traps, vm, vm_inherit, vm_prot, vm_statistics,
+    vm_types,
 };
 
 pub mod extra;

@@ -56,7 +56,7 @@ pub use linux::{Mapping, PortSet, PortSetEvent, Token, port, reply_port};
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
 pub(crate) use mach::PortName;
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
-pub use mach::{PortSet, PortSetEvent, Token, port, reply_port};
+pub use mach::{Mapping, PortSet, PortSetEvent, Token, port, reply_port};
 
 use crate::wire::Message;
 

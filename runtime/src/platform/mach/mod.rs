@@ -11,12 +11,14 @@ mod msg;
 mod name;
 mod port_set;
 mod receive;
+mod shm;
 
 use std::io;
 use std::time::Duration;
 
 pub(crate) use name::{PortName, PortRight};
 pub use port_set::{PortSet, PortSetEvent, Token};
+pub use shm::Mapping;
 
 use crate::mach_sys::kern_return::{KERN_SUCCESS, kern_return_t};
 use crate::mach_sys::mach_port::{
@@ -138,26 +140,58 @@ pub(crate) fn port_name(handle: &Handle) -> io::Result<mach_port_name_t> {
     }
 }
 
-/// The name and kind of each right, or why one cannot travel.
-fn right_names(rights: &[Right]) -> io::Result<(Vec<mach_port_name_t>, Vec<RightKind>)> {
-    let mut names = Vec::with_capacity(rights.len());
-    let mut kinds = Vec::with_capacity(rights.len());
+/// What a message's rights become on the wire: a name and kind each, plus
+/// the ports made just for sending (fileports), released if the send fails.
+struct Outgoing {
+    names: Vec<mach_port_name_t>,
+    kinds: Vec<RightKind>,
+    temporary: Vec<PortName>,
+}
+
+fn outgoing(rights: &[Right]) -> io::Result<Outgoing> {
+    let mut out = Outgoing {
+        names: Vec::with_capacity(rights.len()),
+        kinds: Vec::with_capacity(rights.len()),
+        temporary: Vec::new(),
+    };
     for right in rights {
         let name = match right {
             Right::Send(r) => port_name(&r.handle)?,
             Right::SendOnce(r) => port_name(&r.handle)?,
             Right::Receive(r) => port_name(&r.handle)?,
-            Right::SharedMemory(_) | Right::Fd(_) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::Unsupported,
-                    "shared memory and descriptors do not travel over the Mach backend yet",
-                ));
+            Right::SharedMemory(r) => port_name(&r.handle)?,
+            Right::Fd(fd) => {
+                let port = fileport_for(fd)?;
+                let name = port.name;
+                out.temporary.push(port);
+                name
             }
         };
-        names.push(name);
-        kinds.push(right.kind());
+        out.names.push(name);
+        out.kinds.push(right.kind());
     }
-    Ok((names, kinds))
+    Ok(out)
+}
+
+/// A fileport standing for `fd` (Apple only: the simulator has none).
+#[cfg(target_vendor = "apple")]
+fn fileport_for(fd: &std::os::fd::OwnedFd) -> io::Result<PortName> {
+    use std::os::fd::AsRawFd;
+    let mut port: mach_port_t = MACH_PORT_NULL;
+    // SAFETY: makes a send right standing for a descriptor this process
+    // owns; `port` is valid for writes.
+    if unsafe { crate::mach_sys::extra::fileport_makeport(fd.as_raw_fd(), &mut port) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(PortName::new(port, PortRight::Send))
+}
+
+#[cfg(not(target_vendor = "apple"))]
+fn fileport_for(_: &std::os::fd::OwnedFd) -> io::Result<PortName> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "descriptors travel as fileports, which the Mach simulator does not have",
+    ))
 }
 
 /// Sends without waiting (`timeout` 0) or waiting up to `timeout` ms.
@@ -169,7 +203,11 @@ fn send_on(
     if message.rights.len() > msg::MAX_RIGHTS {
         return Err(TrySendError::TooManyRights(message));
     }
-    let (names, kinds) = match right_names(&message.rights) {
+    let Outgoing {
+        names,
+        kinds,
+        temporary,
+    } = match outgoing(&message.rights) {
         Ok(found) => found,
         Err(error) => return Err(TrySendError::Io(error, message)),
     };
@@ -195,10 +233,14 @@ fn send_on(
     };
     match result {
         MACH_MSG_SUCCESS => {
-            // The kernel moved every right; ours no longer own them.
+            // The kernel moved every right; ours no longer own them (a
+            // descriptor's own copy is closed: its fileport went instead).
             for right in message.rights {
                 forget_right(right);
             }
+            temporary.into_iter().for_each(|port| {
+                port.forget();
+            });
             Ok(())
         }
         MACH_SEND_TIMED_OUT => {
@@ -207,6 +249,17 @@ fn send_on(
             // user reference.
             let renamed = msg::descriptor_names(&buffer, names.len());
             let message = rename_rights(message, &renamed);
+            // Fileports made for this attempt come back too; release them
+            // under their new names.
+            let renamed_fileports = renamed
+                .iter()
+                .zip(&kinds)
+                .filter(|(_, kind)| **kind == RightKind::Fd)
+                .map(|(name, _)| *name);
+            for (port, name) in temporary.into_iter().zip(renamed_fileports) {
+                port.forget();
+                drop(PortName::new(name, PortRight::Send));
+            }
             // SAFETY: releases the extra reference the failed COPY_SEND left.
             unsafe {
                 crate::mach_sys::mach_port::mach_port_deallocate(mach_task_self(), destination);
@@ -243,7 +296,8 @@ fn rename_rights(mut message: Message, names: &[mach_port_name_t]) -> Message {
             Right::Send(r) => &mut r.handle,
             Right::SendOnce(r) => &mut r.handle,
             Right::Receive(r) => &mut r.handle,
-            _ => continue,
+            Right::SharedMemory(r) => &mut r.handle,
+            Right::Fd(_) => continue,
         };
         if let Handle::Port(port) = handle {
             port.name = name;
@@ -298,7 +352,11 @@ impl SendOnceRight {
             Ok(name) => name,
             Err(error) => return Err(TrySendError::Io(error, message)),
         };
-        let (names, kinds) = match right_names(&message.rights) {
+        let Outgoing {
+            names,
+            kinds,
+            temporary,
+        } = match outgoing(&message.rights) {
             Ok(found) => found,
             Err(error) => return Err(TrySendError::Io(error, message)),
         };
@@ -330,6 +388,9 @@ impl SendOnceRight {
             for right in message.rights {
                 forget_right(right);
             }
+            temporary.into_iter().for_each(|port| {
+                port.forget();
+            });
             Ok(())
         } else {
             Err(TrySendError::Io(

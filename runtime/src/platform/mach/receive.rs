@@ -16,7 +16,9 @@ use crate::mach_sys::port::{MACH_PORT_NULL, mach_port_name_t, mach_port_t};
 use crate::mach_sys::traps::mach_task_self;
 use crate::mach_sys::vm::mach_vm_deallocate;
 use crate::platform::{Credentials, Malformed, Received, RecvError};
-use crate::right::{Handle, ReceiveRight, Right, RightKind, SendOnceRight, SendRight};
+use crate::right::{
+    Handle, ReceiveRight, Right, RightKind, SendOnceRight, SendRight, SharedMemory,
+};
 use crate::wire::Message;
 
 /// First receive buffer: room for a small message and the largest trailer.
@@ -109,7 +111,10 @@ pub(crate) fn receive(
             return Ok((local, Outcome::Malformed(Malformed::BadHeader)));
         }
         return match msg::parse(&buffer) {
-            Ok(parsed) => Ok((local, Outcome::Message(adopt(&buffer, parsed)))),
+            Ok(parsed) => match adopt(&buffer, parsed) {
+                Ok(received) => Ok((local, Outcome::Message(received))),
+                Err(reason) => Ok((local, Outcome::Malformed(reason))),
+            },
             Err(reason) => {
                 destroy(&mut buffer);
                 Ok((local, Outcome::Malformed(reason)))
@@ -141,8 +146,9 @@ fn rearm_no_senders(port: mach_port_name_t) {
     }
 }
 
-/// Takes ownership of everything a checked message carries.
-fn adopt(buffer: &Buffer, parsed: msg::Parsed) -> Received {
+/// Takes ownership of everything a checked message carries; a right whose
+/// kernel object is not what its kind says refuses the message.
+fn adopt(buffer: &Buffer, parsed: msg::Parsed) -> Result<Received, Malformed> {
     let bytes = match parsed.payload {
         Payload::Inline(bytes) => bytes,
         Payload::OutOfLine { address, size } => {
@@ -161,29 +167,75 @@ fn adopt(buffer: &Buffer, parsed: msg::Parsed) -> Received {
             bytes
         }
     };
-    let rights = parsed
+    // Own every name first, so that whatever fails below, each right is
+    // released exactly once (by the drop of what owns it).
+    let owned: Vec<(PortName, RightKind)> = parsed
         .rights
         .into_iter()
-        .map(|(name, kind)| match kind {
-            RightKind::Receive => Right::Receive(ReceiveRight {
-                handle: Handle::Port(PortName::new(name, PortRight::Receive)),
-            }),
-            RightKind::SendOnce => Right::SendOnce(SendOnceRight {
-                handle: Handle::Port(PortName::new(name, PortRight::SendOnce)),
-            }),
-            // `parse` admits only port kinds the backend sends.
-            _ => Right::Send(SendRight {
-                handle: Handle::Port(PortName::new(name, PortRight::Send)),
-            }),
+        .map(|(name, kind)| {
+            let right = match kind {
+                RightKind::Receive => PortRight::Receive,
+                RightKind::SendOnce => PortRight::SendOnce,
+                _ => PortRight::Send,
+            };
+            (PortName::new(name, right), kind)
         })
         .collect();
+    let mut rights = Vec::with_capacity(owned.len());
+    for (index, (port, kind)) in owned.into_iter().enumerate() {
+        rights.push(into_right(index, port, kind)?);
+    }
     let trailer = parsed.trailer;
     let sender = Credentials {
         pid: buffer.u32_at(trailer + AUDIT_TOKEN + 5 * 4).unwrap_or(0),
         uid: buffer.u32_at(trailer + AUDIT_TOKEN + 4).unwrap_or(u32::MAX),
     };
-    Received {
+    Ok(Received {
         message: Message { bytes, rights },
         sender,
+    })
+}
+
+fn into_right(index: usize, port: PortName, kind: RightKind) -> Result<Right, Malformed> {
+    let handle = |port| Handle::Port(port);
+    Ok(match kind {
+        RightKind::Receive => Right::Receive(ReceiveRight {
+            handle: handle(port),
+        }),
+        RightKind::SendOnce => Right::SendOnce(SendOnceRight {
+            handle: handle(port),
+        }),
+        RightKind::Send => Right::Send(SendRight {
+            handle: handle(port),
+        }),
+        RightKind::SharedMemory => {
+            // The size comes from the kernel, not from the sender.
+            let len = super::shm::entry_size(port.name).ok_or(Malformed::WrongObject { index })?;
+            Right::SharedMemory(SharedMemory {
+                handle: handle(port),
+                len,
+            })
+        }
+        RightKind::Fd => Right::Fd(descriptor_from(index, port)?),
+    })
+}
+
+/// The descriptor a received fileport stands for (Apple only).
+#[cfg(target_vendor = "apple")]
+fn descriptor_from(index: usize, port: PortName) -> Result<std::os::fd::OwnedFd, Malformed> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: asks the kernel for a new descriptor for the fileport we own.
+    let fd = unsafe { crate::mach_sys::extra::fileport_makefd(port.name) };
+    drop(port);
+    if fd < 0 {
+        return Err(Malformed::WrongObject { index });
     }
+    // SAFETY: `fd` is a new descriptor the kernel just gave this process.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+#[cfg(not(target_vendor = "apple"))]
+fn descriptor_from(index: usize, port: PortName) -> Result<std::os::fd::OwnedFd, Malformed> {
+    drop(port);
+    Err(Malformed::WrongObject { index })
 }

@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! header (24) | body (4) | port descriptor (12) × rights | [OOL descriptor (16)]
-//! | inline: payload length u32, flags u32, kind byte × rights, payload, padding to 4
+//! | inline: payload length u32, flags u32, rights u32, kind byte × rights, payload,
+//!   padding to 4
 //! ```
 //!
 //! Fields are written at the byte offsets of MACH.md T9, not through
@@ -31,6 +32,8 @@ pub(crate) const INLINE_MAX: usize = 16 * 1024;
 /// The most rights one message may carry (the kernel's limit is 16383).
 pub(crate) const MAX_RIGHTS: usize = 4096;
 const FLAG_OUT_OF_LINE: u32 = 1;
+/// Payload length, flags and number of rights, before the kind bytes.
+const INLINE_HEAD: usize = 12;
 
 /// A 4-byte-aligned message buffer.
 pub(crate) struct Buffer {
@@ -138,7 +141,7 @@ pub(crate) fn build(
     let descriptors = names.len() * PORT_DESCRIPTOR + if out_of_line { OOL_DESCRIPTOR } else { 0 };
     let inline_payload = if out_of_line { 0 } else { bytes.len() };
     let inline_start = HEADER + BODY + descriptors;
-    let size = (inline_start + 8 + kinds.len() + inline_payload).next_multiple_of(4);
+    let size = (inline_start + INLINE_HEAD + kinds.len() + inline_payload).next_multiple_of(4);
     let mut buffer = Buffer::zeroed(size);
     buffer.put_u32(0, MACH_MSG_TYPE_COPY_SEND | MACH_MSGH_BITS_COMPLEX);
     buffer.put_u32(4, size as u32);
@@ -231,18 +234,23 @@ pub(crate) fn parse(buffer: &Buffer) -> Result<Parsed, Malformed> {
             return Err(Malformed::BadHeader);
         }
     }
-    if count > MAX_RIGHTS + 1 || at + 8 > size {
+    if count > MAX_RIGHTS + 1 || at + INLINE_HEAD > size {
         return Err(Malformed::BadLength);
     }
     let payload_len = field(at)? as usize;
     let flags = field(at + 4)?;
-    let kinds_start = at + 8;
-    let kinds_end = kinds_start + ports.len();
-    if kinds_end > size {
+    let declared = field(at + 8)? as usize;
+    // The descriptors must be exactly the rights the inline part declares.
+    if declared != ports.len() {
         return Err(Malformed::DescriptorCount {
-            declared: size.saturating_sub(kinds_start),
+            declared,
             received: ports.len(),
         });
+    }
+    let kinds_start = at + INLINE_HEAD;
+    let kinds_end = kinds_start + ports.len();
+    if kinds_end > size {
+        return Err(Malformed::BadLength);
     }
     let mut rights = Vec::with_capacity(ports.len());
     for (index, (&(name, disposition), &byte)) in ports

@@ -333,6 +333,43 @@ impl SendRight {
         }
     }
 
+    /// Waits until the port can take a message (the kernel's send-possible
+    /// notification) or its receiver is gone. Returns false on timeout.
+    pub fn wait_writable(&self, timeout: Option<Duration>) -> io::Result<bool> {
+        let name = port_name(&self.handle)?;
+        let (notify_receive, _) = port()?;
+        let notify = port_name(&notify_receive.handle)?;
+        let mut previous: mach_port_t = MACH_PORT_NULL;
+        // SAFETY: arms a send-possible request on a send right we hold, to
+        // be delivered to a port we own; `previous` is valid for writes.
+        let result = unsafe {
+            mach_port_request_notification(
+                mach_task_self(),
+                name,
+                crate::mach_sys::notify::MACH_NOTIFY_SEND_POSSIBLE,
+                1,
+                notify,
+                MACH_MSG_TYPE_MAKE_SEND_ONCE,
+                &mut previous,
+            )
+        };
+        if result != KERN_SUCCESS {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("send-possible notification unavailable: {result:#x}"),
+            ));
+        }
+        if previous != MACH_PORT_NULL {
+            drop(PortName::new(previous, PortRight::SendOnce));
+        }
+        match receive::receive_with(notify, timeout.map(millis), true) {
+            Ok(_) => Ok(true),
+            Err(RecvError::Timeout) => Ok(false),
+            Err(RecvError::Io(error)) => Err(error),
+            Err(_) => Ok(true),
+        }
+    }
+
     /// Another send right to the same port (one more user reference).
     pub fn try_clone(&self) -> io::Result<SendRight> {
         let name = port_name(&self.handle)?;

@@ -32,6 +32,8 @@ pub(crate) enum Outcome {
     Message(Received),
     PeerGone,
     Malformed(Malformed),
+    /// Another kernel notification (only reported when asked for).
+    Notification(i32),
 }
 
 impl Outcome {
@@ -40,6 +42,7 @@ impl Outcome {
             Outcome::Message(received) => Ok(received),
             Outcome::PeerGone => Err(RecvError::PeerGone),
             Outcome::Malformed(reason) => Err(RecvError::Malformed(reason)),
+            Outcome::Notification(_) => Err(RecvError::Malformed(Malformed::BadHeader)),
         }
     }
 }
@@ -50,6 +53,16 @@ impl Outcome {
 pub(crate) fn receive(
     name: mach_port_name_t,
     timeout_ms: Option<u32>,
+) -> Result<(mach_port_name_t, Outcome), RecvError> {
+    receive_with(name, timeout_ms, false)
+}
+
+/// [`receive`], optionally reporting kernel notifications other than
+/// no-senders and send-once instead of discarding them.
+pub(crate) fn receive_with(
+    name: mach_port_name_t,
+    timeout_ms: Option<u32>,
+    notifications: bool,
 ) -> Result<(mach_port_name_t, Outcome), RecvError> {
     let mut buffer = Buffer::zeroed(FIRST_BUFFER);
     loop {
@@ -105,6 +118,9 @@ pub(crate) fn receive(
         }
         if id != msg::MESSAGE_ID || from_kernel {
             destroy(&mut buffer);
+            if from_kernel && notifications {
+                return Ok((local, Outcome::Notification(id)));
+            }
             if from_kernel {
                 continue;
             }

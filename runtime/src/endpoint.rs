@@ -30,6 +30,55 @@ pub trait ProtocolSide: 'static {
     const SIDE: Side;
 }
 
+/// A top-level protocol: its two sides, as types.
+pub trait Protocol: 'static {
+    /// The parent side.
+    type Parent: ProtocolSide;
+    /// The child side.
+    type Child: ProtocolSide;
+}
+
+/// The two endpoints of a new channel of protocol `P`.
+pub type EndpointPair<P> = (
+    Endpoint<<P as Protocol>::Parent>,
+    Endpoint<<P as Protocol>::Child>,
+);
+
+/// A new channel of protocol `P`: the parent's endpoint and the child's.
+/// Each holds its own receive right and a send right to the other's; both
+/// carry the same fresh nonce, which the handshake uses to accept exactly
+/// one bind of each.
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+pub fn create_endpoints<P: Protocol>() -> std::io::Result<EndpointPair<P>> {
+    let (parent_receive, to_parent) = crate::platform::port()?;
+    let (child_receive, to_child) = crate::platform::port()?;
+    let nonce = fresh_nonce();
+    Ok((
+        Endpoint::from_parts(parent_receive, to_child, nonce),
+        Endpoint::from_parts(child_receive, to_parent, nonce),
+    ))
+}
+
+/// A nonce no other pair in this process has: a per-process random key
+/// (from the standard library's hash seeds) mixed with a counter.
+pub(crate) fn fresh_nonce() -> u128 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static KEY: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let key = KEY.get_or_init(std::collections::hash_map::RandomState::new);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let half = |salt: u64| {
+        let mut hasher = key.build_hasher();
+        hasher.write_u64(count);
+        hasher.write_u64(salt);
+        hasher.write_u32(std::process::id());
+        hasher.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
 /// One side of a channel of protocol side `S`, not yet bound.
 pub struct Endpoint<S: ProtocolSide> {
     receive: ReceiveRight,
@@ -73,7 +122,7 @@ impl<S: ProtocolSide> Endpoint<S> {
 }
 
 /// FNV-1a over the protocol's full name: a stable identity on the wire.
-fn protocol_identity(name: &str) -> u64 {
+pub(crate) fn protocol_identity(name: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in name.bytes() {
         hash ^= u64::from(byte);

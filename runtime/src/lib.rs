@@ -38,6 +38,7 @@
 //! The platform layers (Linux, Mach), channels, the I/O loop and actors are
 //! not written yet.
 
+pub mod channel;
 mod endpoint;
 // The simulator (non-Apple targets) lands with its own module; until then
 // the facade exists on Apple targets only.
@@ -49,6 +50,8 @@ mod right;
 pub mod testing;
 pub mod wire;
 
-pub use endpoint::{Endpoint, ProtocolSide, Side};
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+pub use endpoint::create_endpoints;
+pub use endpoint::{Endpoint, EndpointPair, Protocol, ProtocolSide, Side};
 pub use right::{ReceiveRight, Right, RightKind, SendOnceRight, SendRight, SharedMemory};
 pub use wire::{Bounded, DecodeError, EncodeError, MachMessage};

@@ -52,11 +52,11 @@ pub use error::{Malformed, RecvError, SendError, TrySendError};
 #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 pub use linux::inherit::{pass_descriptor, take_inherited};
 #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
-pub use linux::{Mapping, PortSet, PortSetEvent, Token, port, reply_port};
+pub use linux::{Mapping, PortSet, port, reply_port};
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
 pub(crate) use mach::PortName;
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
-pub use mach::{Mapping, PortSet, PortSetEvent, Token, port, reply_port};
+pub use mach::{Mapping, PortSet, port, reply_port};
 
 use crate::wire::Message;
 
@@ -76,4 +76,44 @@ pub struct Received {
     pub message: Message,
     /// Who sent it.
     pub sender: Credentials,
+}
+
+/// Names a member of a [`PortSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Token(pub u64);
+
+/// What a [`PortSet`] delivered.
+#[derive(Debug)]
+pub enum PortSetEvent {
+    /// A message arrived on the member.
+    Message(Token, Received),
+    /// A message arrived on the member but was refused (its rights released).
+    Malformed(Token, Malformed),
+    /// Every sender of the member is gone; it has left the set.
+    PeerGone(Token, crate::right::ReceiveRight),
+}
+
+/// The kind byte a right travels with in both backends' message layouts.
+pub(crate) fn kind_byte(kind: crate::right::RightKind) -> u8 {
+    use crate::right::RightKind;
+    match kind {
+        RightKind::Send => 0,
+        RightKind::SendOnce => 1,
+        RightKind::Receive => 2,
+        RightKind::SharedMemory => 3,
+        RightKind::Fd => 4,
+    }
+}
+
+/// The kind a kind byte names.
+pub(crate) fn kind_of(byte: u8) -> Result<crate::right::RightKind, Malformed> {
+    use crate::right::RightKind;
+    Ok(match byte {
+        0 => RightKind::Send,
+        1 => RightKind::SendOnce,
+        2 => RightKind::Receive,
+        3 => RightKind::SharedMemory,
+        4 => RightKind::Fd,
+        other => return Err(Malformed::BadRightKind(other)),
+    })
 }

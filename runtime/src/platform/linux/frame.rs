@@ -5,7 +5,6 @@
 //! rights (unless they travel through the overflow port).
 
 use crate::platform::Malformed;
-use crate::right::RightKind;
 
 /// `MPRT`, little-endian.
 const MAGIC: u32 = 0x5452_504d;
@@ -86,27 +85,6 @@ impl Header {
         }
         count
     }
-}
-
-pub(crate) fn kind_byte(kind: RightKind) -> u8 {
-    match kind {
-        RightKind::Send => 0,
-        RightKind::SendOnce => 1,
-        RightKind::Receive => 2,
-        RightKind::SharedMemory => 3,
-        RightKind::Fd => 4,
-    }
-}
-
-pub(crate) fn kind_of(byte: u8) -> Result<RightKind, Malformed> {
-    Ok(match byte {
-        0 => RightKind::Send,
-        1 => RightKind::SendOnce,
-        2 => RightKind::Receive,
-        3 => RightKind::SharedMemory,
-        4 => RightKind::Fd,
-        other => return Err(Malformed::BadRightKind(other)),
-    })
 }
 
 #[cfg(test)]

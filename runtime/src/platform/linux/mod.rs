@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rustix::event::{PollFd, PollFlags, poll};
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
-pub use port_set::{PortSet, PortSetEvent, Token};
+pub use port_set::PortSet;
 pub use shm::Mapping;
 use transfer::SendFailure;
 

@@ -11,23 +11,8 @@ use std::time::{Duration, Instant};
 use rustix::event::epoll;
 
 use super::handle_fd;
-use crate::platform::{Malformed, Received, RecvError};
+use crate::platform::{PortSetEvent, RecvError, Token};
 use crate::right::ReceiveRight;
-
-/// Names a member of a [`PortSet`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Token(pub u64);
-
-/// What a [`PortSet`] delivered.
-#[derive(Debug)]
-pub enum PortSetEvent {
-    /// A message arrived on the member.
-    Message(Token, Received),
-    /// A message arrived on the member but was refused (its rights released).
-    Malformed(Token, Malformed),
-    /// Every sender of the member is gone; it has left the set.
-    PeerGone(Token, ReceiveRight),
-}
 
 /// Receive rights waited on together; the set owns its members.
 #[derive(Debug)]

@@ -15,11 +15,10 @@ use rustix::net::{
 };
 
 use super::frame::{
-    HEADER_LEN, Header, INLINE_MAX, KERNEL_MAX_FDS, MAX_RIGHTS, OUT_OF_LINE, OVERFLOW, kind_byte,
-    kind_of,
+    HEADER_LEN, Header, INLINE_MAX, KERNEL_MAX_FDS, MAX_RIGHTS, OUT_OF_LINE, OVERFLOW,
 };
 use super::objects;
-use crate::platform::{Credentials, Malformed, Received, RecvError};
+use crate::platform::{Credentials, Malformed, Received, RecvError, kind_byte, kind_of};
 use crate::right::{Handle, Right};
 use crate::wire::Message;
 

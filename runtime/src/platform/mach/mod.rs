@@ -17,7 +17,7 @@ use std::io;
 use std::time::Duration;
 
 pub(crate) use name::{PortName, PortRight};
-pub use port_set::{PortSet, PortSetEvent, Token};
+pub use port_set::PortSet;
 pub use shm::Mapping;
 
 use crate::mach_sys::kern_return::{KERN_SUCCESS, kern_return_t};

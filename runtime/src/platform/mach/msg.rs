@@ -18,7 +18,7 @@ use crate::mach_sys::message::{
     MACH_MSG_VIRTUAL_COPY, MACH_MSGH_BITS_COMPLEX,
 };
 use crate::mach_sys::port::{MACH_PORT_DEAD, MACH_PORT_NULL, mach_port_name_t};
-use crate::platform::Malformed;
+use crate::platform::{Malformed, kind_byte, kind_of};
 use crate::right::RightKind;
 
 /// `msgh_id` of our messages ("MP" and a version).
@@ -105,27 +105,6 @@ pub(crate) fn disposition_for(kind: RightKind) -> u32 {
         RightKind::SendOnce => MACH_MSG_TYPE_MOVE_SEND_ONCE,
         RightKind::Receive => MACH_MSG_TYPE_MOVE_RECEIVE,
     }
-}
-
-fn kind_byte(kind: RightKind) -> u8 {
-    match kind {
-        RightKind::Send => 0,
-        RightKind::SendOnce => 1,
-        RightKind::Receive => 2,
-        RightKind::SharedMemory => 3,
-        RightKind::Fd => 4,
-    }
-}
-
-fn kind_of(byte: u8) -> Result<RightKind, Malformed> {
-    Ok(match byte {
-        0 => RightKind::Send,
-        1 => RightKind::SendOnce,
-        2 => RightKind::Receive,
-        3 => RightKind::SharedMemory,
-        4 => RightKind::Fd,
-        other => return Err(Malformed::BadRightKind(other)),
-    })
 }
 
 /// Lays out a message to `destination` carrying `bytes` and rights named

@@ -11,23 +11,8 @@ use crate::mach_sys::extra::mach_port_move_member;
 use crate::mach_sys::mach_port::mach_port_allocate;
 use crate::mach_sys::port::{MACH_PORT_NULL, MACH_PORT_RIGHT_PORT_SET, mach_port_name_t};
 use crate::mach_sys::traps::mach_task_self;
-use crate::platform::{Malformed, Received, RecvError};
+use crate::platform::{Malformed, PortSetEvent, RecvError, Token};
 use crate::right::ReceiveRight;
-
-/// Names a member of a [`PortSet`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Token(pub u64);
-
-/// What a [`PortSet`] delivered.
-#[derive(Debug)]
-pub enum PortSetEvent {
-    /// A message arrived on the member.
-    Message(Token, Received),
-    /// A message arrived on the member but was refused (its rights released).
-    Malformed(Token, Malformed),
-    /// Every sender of the member is gone; it has left the set.
-    PeerGone(Token, ReceiveRight),
-}
 
 /// Receive rights waited on together; the set owns its members.
 #[derive(Debug)]

@@ -10,7 +10,7 @@ use std::os::fd::OwnedFd;
 use std::time::{Duration, Instant};
 
 use machproto_runtime::platform::{self, PortSet, PortSetEvent, RecvError, TrySendError};
-use machproto_runtime::testing::{PeerRoles, Role};
+use machproto_runtime::testing::{PeerRoles, Role, isolated};
 use machproto_runtime::wire::Message;
 use machproto_runtime::{ReceiveRight, Right, RightKind, SendOnceRight, SendRight, SharedMemory};
 
@@ -83,202 +83,220 @@ fn tempfile_in_memory() -> File {
 
 #[test]
 fn bytes_and_every_right_kind_arrive_intact() {
-    let (receive, send) = platform::port().unwrap();
-    let (inner_receive, inner_send) = platform::port().unwrap();
-    let (_reply_receive, reply) = platform::reply_port().unwrap();
-    let memory = SharedMemory::new(4096).unwrap();
-    let rights = vec![
-        Right::Send(inner_send),
-        Right::Receive(inner_receive),
-        Right::SendOnce(reply),
-        Right::SharedMemory(memory),
-        Right::Fd(temp_file(b"contents")),
-    ];
-    send.try_send(message(b"hello", rights)).unwrap();
-    let received = receive.try_recv().unwrap();
-    assert_eq!(received.message.bytes, b"hello");
-    let kinds: Vec<RightKind> = received.message.rights.iter().map(Right::kind).collect();
-    assert_eq!(
-        kinds,
-        [
-            RightKind::Send,
-            RightKind::Receive,
-            RightKind::SendOnce,
-            RightKind::SharedMemory,
-            RightKind::Fd
-        ]
-    );
-    let mut rights = received.message.rights.into_iter();
-    let (Some(Right::Send(s)), Some(Right::Receive(r))) = (rights.next(), rights.next()) else {
-        panic!("kinds checked above");
-    };
-    s.try_send(message(b"inner", Vec::new())).unwrap();
-    assert_eq!(r.recv(LONG).unwrap().message.bytes, b"inner");
-    let _ = rights.next();
-    let Some(Right::SharedMemory(memory)) = rights.next() else {
-        panic!("kinds checked above");
-    };
-    assert_eq!(memory.len(), 4096);
-    let Some(Right::Fd(fd)) = rights.next() else {
-        panic!("kinds checked above");
-    };
-    let mut text = String::new();
-    File::from(fd).read_to_string(&mut text).unwrap();
-    assert_eq!(text, "contents");
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let (inner_receive, inner_send) = platform::port().unwrap();
+        let (_reply_receive, reply) = platform::reply_port().unwrap();
+        let memory = SharedMemory::new(4096).unwrap();
+        let rights = vec![
+            Right::Send(inner_send),
+            Right::Receive(inner_receive),
+            Right::SendOnce(reply),
+            Right::SharedMemory(memory),
+            Right::Fd(temp_file(b"contents")),
+        ];
+        send.try_send(message(b"hello", rights)).unwrap();
+        let received = receive.try_recv().unwrap();
+        assert_eq!(received.message.bytes, b"hello");
+        let kinds: Vec<RightKind> = received.message.rights.iter().map(Right::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                RightKind::Send,
+                RightKind::Receive,
+                RightKind::SendOnce,
+                RightKind::SharedMemory,
+                RightKind::Fd
+            ]
+        );
+        let mut rights = received.message.rights.into_iter();
+        let (Some(Right::Send(s)), Some(Right::Receive(r))) = (rights.next(), rights.next()) else {
+            panic!("kinds checked above");
+        };
+        s.try_send(message(b"inner", Vec::new())).unwrap();
+        assert_eq!(r.recv(LONG).unwrap().message.bytes, b"inner");
+        let _ = rights.next();
+        let Some(Right::SharedMemory(memory)) = rights.next() else {
+            panic!("kinds checked above");
+        };
+        assert_eq!(memory.len(), 4096);
+        let Some(Right::Fd(fd)) = rights.next() else {
+            panic!("kinds checked above");
+        };
+        let mut text = String::new();
+        File::from(fd).read_to_string(&mut text).unwrap();
+        assert_eq!(text, "contents");
+    })
 }
 
 #[test]
 fn recv_times_out_and_try_recv_does_not_wait() {
-    let (receive, _send) = platform::port().unwrap();
-    assert!(matches!(receive.try_recv(), Err(RecvError::Timeout)));
-    let start = Instant::now();
-    assert!(matches!(
-        receive.recv(Some(Duration::from_millis(60))),
-        Err(RecvError::Timeout)
-    ));
-    assert!(start.elapsed() >= Duration::from_millis(60));
+    isolated(|| {
+        let (receive, _send) = platform::port().unwrap();
+        assert!(matches!(receive.try_recv(), Err(RecvError::Timeout)));
+        let start = Instant::now();
+        assert!(matches!(
+            receive.recv(Some(Duration::from_millis(60))),
+            Err(RecvError::Timeout)
+        ));
+        assert!(start.elapsed() >= Duration::from_millis(60));
+    })
 }
 
 #[test]
 fn queue_full_returns_the_message_and_sending_resumes() {
-    let (receive, send) = platform::port().unwrap();
-    let mut sent = 0;
-    let returned = loop {
-        let right = Right::Fd(temp_file(b"x"));
-        match send.try_send(message(&[7; 64], vec![right])) {
-            Ok(()) => sent += 1,
-            Err(TrySendError::QueueFull(back)) => break back,
-            Err(other) => panic!("{other}"),
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let mut sent = 0;
+        let returned = loop {
+            let right = Right::Fd(temp_file(b"x"));
+            match send.try_send(message(&[7; 64], vec![right])) {
+                Ok(()) => sent += 1,
+                Err(TrySendError::QueueFull(back)) => break back,
+                Err(other) => panic!("{other}"),
+            }
+            assert!(sent < 100_000, "queue never filled");
+        };
+        assert_eq!(
+            returned.rights.len(),
+            1,
+            "the rights come back with the message"
+        );
+        assert!(!send.wait_writable(Some(Duration::from_millis(20))).unwrap());
+        // The receiver drains the queue; the sender, waiting, is woken and resumes.
+        let mut drained = 0;
+        while receive.try_recv().is_ok() {
+            drained += 1;
         }
-        assert!(sent < 100_000, "queue never filled");
-    };
-    assert_eq!(
-        returned.rights.len(),
-        1,
-        "the rights come back with the message"
-    );
-    assert!(!send.wait_writable(Some(Duration::from_millis(20))).unwrap());
-    // The receiver drains the queue; the sender, waiting, is woken and resumes.
-    let mut drained = 0;
-    while receive.try_recv().is_ok() {
-        drained += 1;
-    }
-    assert_eq!(drained, sent);
-    assert!(send.wait_writable(Some(Duration::from_secs(5))).unwrap());
-    send.try_send(returned).unwrap();
-    assert_eq!(receive.recv(LONG).unwrap().message.rights.len(), 1);
+        assert_eq!(drained, sent);
+        assert!(send.wait_writable(Some(Duration::from_secs(5))).unwrap());
+        send.try_send(returned).unwrap();
+        assert_eq!(receive.recv(LONG).unwrap().message.rights.len(), 1);
+    })
 }
 
 #[test]
 fn blocking_send_times_out_on_a_full_queue() {
-    let (_receive, send) = platform::port().unwrap();
-    while send.try_send(message(&[0; 64], Vec::new())).is_ok() {}
-    let result = send.send(
-        message(b"late", Vec::new()),
-        Some(Duration::from_millis(30)),
-    );
-    assert!(matches!(result, Err(platform::SendError::Timeout(_))));
+    isolated(|| {
+        let (_receive, send) = platform::port().unwrap();
+        while send.try_send(message(&[0; 64], Vec::new())).is_ok() {}
+        let result = send.send(
+            message(b"late", Vec::new()),
+            Some(Duration::from_millis(30)),
+        );
+        assert!(matches!(result, Err(platform::SendError::Timeout(_))));
+    })
 }
 
 #[test]
 fn peer_gone_both_ways_in_one_process() {
-    let (receive, send) = platform::port().unwrap();
-    let clone = send.try_clone().unwrap();
-    send.try_send(message(b"last words", Vec::new())).unwrap();
-    drop(send);
-    assert!(receive.try_recv().is_ok(), "queued messages still arrive");
-    assert!(
-        matches!(receive.try_recv(), Err(RecvError::Timeout)),
-        "a clone is alive"
-    );
-    drop(clone);
-    assert!(matches!(receive.recv(LONG), Err(RecvError::PeerGone)));
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let clone = send.try_clone().unwrap();
+        send.try_send(message(b"last words", Vec::new())).unwrap();
+        drop(send);
+        assert!(receive.try_recv().is_ok(), "queued messages still arrive");
+        assert!(
+            matches!(receive.try_recv(), Err(RecvError::Timeout)),
+            "a clone is alive"
+        );
+        drop(clone);
+        assert!(matches!(receive.recv(LONG), Err(RecvError::PeerGone)));
 
-    let (receive, send) = platform::port().unwrap();
-    drop(receive);
-    assert!(matches!(
-        send.try_send(message(b"x", Vec::new())),
-        Err(TrySendError::PeerGone(_))
-    ));
+        let (receive, send) = platform::port().unwrap();
+        drop(receive);
+        assert!(matches!(
+            send.try_send(message(b"x", Vec::new())),
+            Err(TrySendError::PeerGone(_))
+        ));
+    })
 }
 
 #[test]
 fn a_send_once_right_replies_once() {
-    let (receive, reply): (ReceiveRight, SendOnceRight) = platform::reply_port().unwrap();
-    reply.send(message(b"answer", Vec::new())).unwrap();
-    assert_eq!(receive.recv(LONG).unwrap().message.bytes, b"answer");
-    assert!(matches!(receive.recv(LONG), Err(RecvError::PeerGone)));
+    isolated(|| {
+        let (receive, reply): (ReceiveRight, SendOnceRight) = platform::reply_port().unwrap();
+        reply.send(message(b"answer", Vec::new())).unwrap();
+        assert_eq!(receive.recv(LONG).unwrap().message.bytes, b"answer");
+        assert!(matches!(receive.recv(LONG), Err(RecvError::PeerGone)));
+    })
 }
 
 #[test]
 fn large_payloads_travel_whole() {
-    let (receive, send) = platform::port().unwrap();
-    let payload: Vec<u8> = (0..(1 << 20)).map(|i: u32| (i % 251) as u8).collect();
-    send.try_send(message(&payload, vec![Right::Fd(temp_file(b"a"))]))
-        .unwrap();
-    let received = receive.recv(LONG).unwrap();
-    assert_eq!(received.message.bytes, payload);
-    assert_eq!(received.message.rights.len(), 1);
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let payload: Vec<u8> = (0..(1 << 20)).map(|i: u32| (i % 251) as u8).collect();
+        send.try_send(message(&payload, vec![Right::Fd(temp_file(b"a"))]))
+            .unwrap();
+        let received = receive.recv(LONG).unwrap();
+        assert_eq!(received.message.bytes, payload);
+        assert_eq!(received.message.rights.len(), 1);
+    })
 }
 
 #[test]
 fn port_sets_deliver_from_every_member_and_report_departures() {
-    let set = PortSet::new().unwrap();
-    let mut senders = Vec::new();
-    let mut tokens = Vec::new();
-    for _ in 0..5 {
-        let (receive, send) = platform::port().unwrap();
-        tokens.push(set.insert(receive).unwrap());
-        senders.push(send);
-    }
-    for (index, send) in senders.iter().enumerate() {
-        send.try_send(message(&[index as u8], Vec::new())).unwrap();
-    }
-    let mut seen = Vec::new();
-    for _ in 0..5 {
-        match set.recv(LONG).unwrap() {
-            PortSetEvent::Message(token, received) => {
-                let index = tokens.iter().position(|t| *t == token).unwrap();
-                assert_eq!(received.message.bytes, [index as u8]);
-                seen.push(index);
+    isolated(|| {
+        let set = PortSet::new().unwrap();
+        let mut senders = Vec::new();
+        let mut tokens = Vec::new();
+        for _ in 0..5 {
+            let (receive, send) = platform::port().unwrap();
+            tokens.push(set.insert(receive).unwrap());
+            senders.push(send);
+        }
+        for (index, send) in senders.iter().enumerate() {
+            send.try_send(message(&[index as u8], Vec::new())).unwrap();
+        }
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            match set.recv(LONG).unwrap() {
+                PortSetEvent::Message(token, received) => {
+                    let index = tokens.iter().position(|t| *t == token).unwrap();
+                    assert_eq!(received.message.bytes, [index as u8]);
+                    seen.push(index);
+                }
+                other => panic!("{other:?}"),
             }
+        }
+        seen.sort();
+        assert_eq!(seen, [0, 1, 2, 3, 4]);
+        assert!(matches!(
+            set.recv(Some(Duration::from_millis(20))),
+            Err(RecvError::Timeout)
+        ));
+        drop(senders.remove(2));
+        match set.recv(LONG).unwrap() {
+            PortSetEvent::PeerGone(token, _) => assert_eq!(token, tokens[2]),
             other => panic!("{other:?}"),
         }
-    }
-    seen.sort();
-    assert_eq!(seen, [0, 1, 2, 3, 4]);
-    assert!(matches!(
-        set.recv(Some(Duration::from_millis(20))),
-        Err(RecvError::Timeout)
-    ));
-    drop(senders.remove(2));
-    match set.recv(LONG).unwrap() {
-        PortSetEvent::PeerGone(token, _) => assert_eq!(token, tokens[2]),
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(set.len(), 4);
+        assert_eq!(set.len(), 4);
+    })
 }
 
 #[test]
 fn shared_memory_is_shared_and_its_size_sealed() {
-    let memory = SharedMemory::new(8192).unwrap();
-    let (receive, send) = platform::port().unwrap();
-    let mut writer = memory.map().unwrap();
-    send.try_send(message(b"", vec![Right::SharedMemory(memory)]))
-        .unwrap();
-    let Some(Right::SharedMemory(received)) = receive.recv(LONG).unwrap().message.rights.pop()
-    else {
-        panic!("shared memory expected");
-    };
-    assert_eq!(received.len(), 8192);
-    writer.as_mut_slice().unwrap()[100] = 42;
-    let reader = received.map_read_only().unwrap();
-    assert_eq!(reader.as_slice()[100], 42);
-    received.seal_read_only().unwrap();
-    assert!(
-        received.map().is_err(),
-        "no new writable mapping after sealing"
-    );
+    isolated(|| {
+        let memory = SharedMemory::new(8192).unwrap();
+        let (receive, send) = platform::port().unwrap();
+        let mut writer = memory.map().unwrap();
+        send.try_send(message(b"", vec![Right::SharedMemory(memory)]))
+            .unwrap();
+        let Some(Right::SharedMemory(received)) = receive.recv(LONG).unwrap().message.rights.pop()
+        else {
+            panic!("shared memory expected");
+        };
+        assert_eq!(received.len(), 8192);
+        writer.as_mut_slice().unwrap()[100] = 42;
+        let reader = received.map_read_only().unwrap();
+        assert_eq!(reader.as_slice()[100], 42);
+        received.seal_read_only().unwrap();
+        assert!(
+            received.map().is_err(),
+            "no new writable mapping after sealing"
+        );
+    })
 }
 
 // ---------------------------------------------------------------- processes
@@ -290,17 +308,19 @@ fn echo_credentials(right: Right) -> Result<(), String> {
 
 #[test]
 fn credentials_name_the_sending_process() {
-    let (receive, send) = platform::port().unwrap();
-    let peer = PEERS.spawn("echo_credentials", Right::Send(send)).unwrap();
-    let child = peer.id();
-    let received = receive.recv(LONG).unwrap();
-    assert_eq!(received.sender.pid, child);
-    assert_eq!(
-        String::from_utf8(received.message.bytes).unwrap(),
-        child.to_string()
-    );
-    assert_eq!(received.sender.uid, rustix_uid());
-    assert!(peer.wait(EXIT).unwrap().success());
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let peer = PEERS.spawn("echo_credentials", Right::Send(send)).unwrap();
+        let child = peer.id();
+        let received = receive.recv(LONG).unwrap();
+        assert_eq!(received.sender.pid, child);
+        assert_eq!(
+            String::from_utf8(received.message.bytes).unwrap(),
+            child.to_string()
+        );
+        assert_eq!(received.sender.uid, rustix_uid());
+        assert!(peer.wait(EXIT).unwrap().success());
+    })
 }
 
 fn rustix_uid() -> u32 {
@@ -348,47 +368,49 @@ fn use_every_right(right: Right) -> Result<(), String> {
 
 #[test]
 fn each_right_kind_crosses_a_process_and_works_there() {
-    let (receive, send) = platform::port().unwrap();
-    let peer = PEERS.spawn("use_every_right", Right::Send(send)).unwrap();
-    let ready = receive.recv(LONG).unwrap();
-    let to_child = send_right(ready.message.rights.into_iter().next().unwrap()).unwrap();
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let peer = PEERS.spawn("use_every_right", Right::Send(send)).unwrap();
+        let ready = receive.recv(LONG).unwrap();
+        let to_child = send_right(ready.message.rights.into_iter().next().unwrap()).unwrap();
 
-    let (reply_receive, reply) = platform::reply_port().unwrap();
-    let (queued_receive, queued_send) = platform::port().unwrap();
-    queued_send
-        .try_send(message(b"queued before the move", Vec::new()))
-        .unwrap();
-    let memory = SharedMemory::new(64).unwrap();
-    let mut mapping = memory.map().unwrap();
-    mapping.as_mut_slice().unwrap()[0] = 41;
-    let (summary_receive, summary_send) = platform::port().unwrap();
-    to_child
-        .try_send(message(
-            b"",
-            vec![
-                Right::Send(summary_send),
-                Right::SendOnce(reply),
-                Right::Receive(queued_receive),
-                Right::SharedMemory(memory),
-                Right::Fd(temp_file(b"file text")),
-            ],
-        ))
-        .unwrap();
-    assert_eq!(
-        reply_receive.recv(LONG).unwrap().message.bytes,
-        b"via send-once"
-    );
-    let summary = summary_receive.recv(LONG).unwrap();
-    assert_eq!(
-        summary.message.bytes,
-        b"queued before the move|file text|41"
-    );
-    assert_eq!(
-        mapping.as_slice()[1],
-        42,
-        "the child wrote into shared memory"
-    );
-    assert!(peer.wait(EXIT).unwrap().success());
+        let (reply_receive, reply) = platform::reply_port().unwrap();
+        let (queued_receive, queued_send) = platform::port().unwrap();
+        queued_send
+            .try_send(message(b"queued before the move", Vec::new()))
+            .unwrap();
+        let memory = SharedMemory::new(64).unwrap();
+        let mut mapping = memory.map().unwrap();
+        mapping.as_mut_slice().unwrap()[0] = 41;
+        let (summary_receive, summary_send) = platform::port().unwrap();
+        to_child
+            .try_send(message(
+                b"",
+                vec![
+                    Right::Send(summary_send),
+                    Right::SendOnce(reply),
+                    Right::Receive(queued_receive),
+                    Right::SharedMemory(memory),
+                    Right::Fd(temp_file(b"file text")),
+                ],
+            ))
+            .unwrap();
+        assert_eq!(
+            reply_receive.recv(LONG).unwrap().message.bytes,
+            b"via send-once"
+        );
+        let summary = summary_receive.recv(LONG).unwrap();
+        assert_eq!(
+            summary.message.bytes,
+            b"queued before the move|file text|41"
+        );
+        assert_eq!(
+            mapping.as_slice()[1],
+            42,
+            "the child wrote into shared memory"
+        );
+        assert!(peer.wait(EXIT).unwrap().success());
+    })
 }
 
 /// Holds a clone of the parent's send right until told to drop it.
@@ -405,29 +427,31 @@ fn hold_clone_then_drop(right: Right) -> Result<(), String> {
 
 #[test]
 fn a_clone_dropped_in_another_process_is_the_last_sender() {
-    let (receive, send) = platform::port().unwrap();
-    let clone = send.try_clone().unwrap();
-    let peer = PEERS
-        .spawn("hold_clone_then_drop", Right::Send(clone))
-        .unwrap();
-    let holding = receive.recv(LONG).unwrap();
-    let to_child = send_right(holding.message.rights.into_iter().next().unwrap()).unwrap();
-    drop(send);
-    assert!(
-        matches!(
-            receive.recv(Some(Duration::from_millis(200))),
-            Err(RecvError::Timeout)
-        ),
-        "the child's clone keeps the port alive"
-    );
-    let told = Instant::now();
-    to_child.try_send(message(b"drop it", Vec::new())).unwrap();
-    assert!(matches!(receive.recv(LONG), Err(RecvError::PeerGone)));
-    assert!(
-        told.elapsed() < Duration::from_millis(250),
-        "seen before the child exits"
-    );
-    assert!(peer.wait(EXIT).unwrap().success());
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let clone = send.try_clone().unwrap();
+        let peer = PEERS
+            .spawn("hold_clone_then_drop", Right::Send(clone))
+            .unwrap();
+        let holding = receive.recv(LONG).unwrap();
+        let to_child = send_right(holding.message.rights.into_iter().next().unwrap()).unwrap();
+        drop(send);
+        assert!(
+            matches!(
+                receive.recv(Some(Duration::from_millis(200))),
+                Err(RecvError::Timeout)
+            ),
+            "the child's clone keeps the port alive"
+        );
+        let told = Instant::now();
+        to_child.try_send(message(b"drop it", Vec::new())).unwrap();
+        assert!(matches!(receive.recv(LONG), Err(RecvError::PeerGone)));
+        assert!(
+            told.elapsed() < Duration::from_millis(250),
+            "seen before the child exits"
+        );
+        assert!(peer.wait(EXIT).unwrap().success());
+    })
 }
 
 fn hand_over_receiver_and_exit(right: Right) -> Result<(), String> {
@@ -448,31 +472,33 @@ fn hand_over_receiver_and_wait(right: Right) -> Result<(), String> {
 
 #[test]
 fn the_death_of_the_receiver_is_seen_by_the_sender() {
-    for (role, kill) in [
-        ("hand_over_receiver_and_exit", false),
-        ("hand_over_receiver_and_wait", true),
-    ] {
-        let (receive, send) = platform::port().unwrap();
-        let peer = PEERS.spawn(role, Right::Send(send)).unwrap();
-        let here = receive.recv(LONG).unwrap();
-        let to_child = send_right(here.message.rights.into_iter().next().unwrap()).unwrap();
-        if kill {
-            peer.kill().unwrap();
-        } else {
-            assert!(peer.wait(EXIT).unwrap().success());
+    isolated(|| {
+        for (role, kill) in [
+            ("hand_over_receiver_and_exit", false),
+            ("hand_over_receiver_and_wait", true),
+        ] {
+            let (receive, send) = platform::port().unwrap();
+            let peer = PEERS.spawn(role, Right::Send(send)).unwrap();
+            let here = receive.recv(LONG).unwrap();
+            let to_child = send_right(here.message.rights.into_iter().next().unwrap()).unwrap();
+            if kill {
+                peer.kill().unwrap();
+            } else {
+                assert!(peer.wait(EXIT).unwrap().success());
+            }
+            let result = to_child.try_send(message(b"anyone?", Vec::new()));
+            assert!(
+                matches!(result, Err(TrySendError::PeerGone(_))),
+                "{role}: {result:?}"
+            );
+            assert!(
+                to_child
+                    .wait_writable(Some(Duration::from_secs(1)))
+                    .unwrap(),
+                "hang-up wakes waiters"
+            );
         }
-        let result = to_child.try_send(message(b"anyone?", Vec::new()));
-        assert!(
-            matches!(result, Err(TrySendError::PeerGone(_))),
-            "{role}: {result:?}"
-        );
-        assert!(
-            to_child
-                .wait_writable(Some(Duration::from_secs(1)))
-                .unwrap(),
-            "hang-up wakes waiters"
-        );
-    }
+    })
 }
 
 fn count_descriptors(right: Right) -> Result<(), String> {
@@ -492,16 +518,18 @@ fn count_descriptors(right: Right) -> Result<(), String> {
 
 #[test]
 fn three_hundred_descriptors_in_one_message() {
-    let (receive, send) = platform::port().unwrap();
-    let peer = PEERS.spawn("count_descriptors", Right::Send(send)).unwrap();
-    let ready = receive.recv(LONG).unwrap();
-    let to_child = send_right(ready.message.rights.into_iter().next().unwrap()).unwrap();
-    let mut rights: Vec<Right> = (0..299).map(|_| Right::Fd(temp_file(b"-"))).collect();
-    rights.push(Right::Fd(temp_file(b"the last one")));
-    to_child.send(message(b"many", rights), LONG).unwrap();
-    let answer = receive.recv(LONG).unwrap();
-    assert_eq!(answer.message.bytes, b"300 the last one");
-    assert!(peer.wait(EXIT).unwrap().success());
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let peer = PEERS.spawn("count_descriptors", Right::Send(send)).unwrap();
+        let ready = receive.recv(LONG).unwrap();
+        let to_child = send_right(ready.message.rights.into_iter().next().unwrap()).unwrap();
+        let mut rights: Vec<Right> = (0..299).map(|_| Right::Fd(temp_file(b"-"))).collect();
+        rights.push(Right::Fd(temp_file(b"the last one")));
+        to_child.send(message(b"many", rights), LONG).unwrap();
+        let answer = receive.recv(LONG).unwrap();
+        assert_eq!(answer.message.bytes, b"300 the last one");
+        assert!(peer.wait(EXIT).unwrap().success());
+    })
 }
 
 fn fill_shared_memory(right: Right) -> Result<(), String> {
@@ -521,22 +549,24 @@ fn fill_shared_memory(right: Right) -> Result<(), String> {
 
 #[test]
 fn shared_memory_written_by_one_process_is_read_by_another() {
-    let (receive, send) = platform::port().unwrap();
-    let peer = PEERS
-        .spawn("fill_shared_memory", Right::Send(send))
-        .unwrap();
-    let filled = receive.recv(LONG).unwrap();
-    assert!(peer.wait(EXIT).unwrap().success());
-    let Some(Right::SharedMemory(memory)) = filled.message.rights.into_iter().next() else {
-        panic!("shared memory expected");
-    };
-    assert_eq!(memory.len(), 1 << 20);
-    let mapping = memory.map_read_only().unwrap();
-    assert!(
-        mapping
-            .as_slice()
-            .iter()
-            .enumerate()
-            .all(|(i, b)| *b == (i % 253) as u8)
-    );
+    isolated(|| {
+        let (receive, send) = platform::port().unwrap();
+        let peer = PEERS
+            .spawn("fill_shared_memory", Right::Send(send))
+            .unwrap();
+        let filled = receive.recv(LONG).unwrap();
+        assert!(peer.wait(EXIT).unwrap().success());
+        let Some(Right::SharedMemory(memory)) = filled.message.rights.into_iter().next() else {
+            panic!("shared memory expected");
+        };
+        assert_eq!(memory.len(), 1 << 20);
+        let mapping = memory.map_read_only().unwrap();
+        assert!(
+            mapping
+                .as_slice()
+                .iter()
+                .enumerate()
+                .all(|(i, b)| *b == (i % 253) as u8)
+        );
+    })
 }

@@ -114,3 +114,16 @@ impl RightCounter {
 mod peer;
 #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 pub use peer::{Peer, PeerRoles, Role};
+#[cfg(feature = "mach-sim")]
+mod sim_peer;
+#[cfg(feature = "mach-sim")]
+pub use sim_peer::{Peer, PeerRoles, Role, isolated};
+
+/// Runs one platform test. Over the Mach simulator the test runs in a fresh
+/// simulated task and ends by asserting that the task leaked no right; over
+/// a real kernel it simply runs (leaks there are checked by counting
+/// descriptors in the tests that can).
+#[cfg(not(feature = "mach-sim"))]
+pub fn isolated<R>(test: impl FnOnce() -> R) -> R {
+    test()
+}

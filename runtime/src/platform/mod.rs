@@ -56,7 +56,9 @@ pub use linux::{Mapping, PortSet, port, reply_port};
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
 pub use mach::{Mapping, PortSet, port, reply_port};
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
-pub(crate) use mach::{PortName, PortRight};
+pub(crate) use mach::PortName;
+#[cfg(feature = "mach-sim")]
+pub(crate) use mach::PortRight;
 
 use crate::wire::Message;
 

@@ -50,64 +50,66 @@ fn check(result: kern_return_t, what: &str) -> io::Result<()> {
     }
 }
 
-/// A new receive right, with a send right made under the same name and the
-/// no-senders notification armed (it arrives on the port itself).
-fn new_port() -> io::Result<mach_port_name_t> {
+/// A new receive right in this task.
+fn allocate_receive() -> io::Result<mach_port_name_t> {
     let mut name: mach_port_name_t = MACH_PORT_NULL;
-    // SAFETY: kernel calls on this task's own name space; `name` and
-    // `previous` are valid for writes.
-    unsafe {
-        let task = mach_task_self();
-        check(
-            mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &mut name),
-            "mach_port_allocate",
-        )?;
-        let made = mach_port_insert_right(task, name, name, MACH_MSG_TYPE_MAKE_SEND);
-        if made != KERN_SUCCESS {
-            mach_port_mod_refs(task, name, MACH_PORT_RIGHT_RECEIVE, -1);
-            return Err(kernel_error(made, "mach_port_insert_right"));
-        }
-        let mut previous: mach_port_t = MACH_PORT_NULL;
-        let armed = mach_port_request_notification(
-            task,
+    // SAFETY: allocates in this task's own name space; `name` is writable.
+    let result =
+        unsafe { mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &mut name) };
+    check(result, "mach_port_allocate")?;
+    Ok(name)
+}
+
+/// Releases a receive right allocated here when a later step fails.
+fn abandon_receive(name: mach_port_name_t) {
+    drop(PortName::new(name, PortRight::Receive));
+}
+
+/// Creates a port: its receive right and a first send right to it, made
+/// under the same name. A no-senders notification is armed to arrive on the
+/// port itself, so the receiver learns when every send right is gone.
+pub fn port() -> io::Result<(ReceiveRight, SendRight)> {
+    let name = allocate_receive()?;
+    // SAFETY: makes a send right from the receive right this task holds.
+    let made =
+        unsafe { mach_port_insert_right(mach_task_self(), name, name, MACH_MSG_TYPE_MAKE_SEND) };
+    if made != KERN_SUCCESS {
+        abandon_receive(name);
+        return Err(kernel_error(made, "mach_port_insert_right"));
+    }
+    let receive = ReceiveRight {
+        handle: Handle::Port(PortName::new(name, PortRight::Receive)),
+    };
+    let send = SendRight {
+        handle: Handle::Port(PortName::new(name, PortRight::Send)),
+    };
+    let mut previous: mach_port_t = MACH_PORT_NULL;
+    // SAFETY: arms a request on our own receive right (a send right exists,
+    // so it is stored rather than fired, M56); `previous` is writable.
+    let armed = unsafe {
+        mach_port_request_notification(
+            mach_task_self(),
             name,
             MACH_NOTIFY_NO_SENDERS,
             0,
             name,
             MACH_MSG_TYPE_MAKE_SEND_ONCE,
             &mut previous,
-        );
-        if armed != KERN_SUCCESS {
-            mach_port_mod_refs(task, name, MACH_PORT_RIGHT_SEND, -1);
-            mach_port_mod_refs(task, name, MACH_PORT_RIGHT_RECEIVE, -1);
-            return Err(kernel_error(armed, "mach_port_request_notification"));
-        }
-    }
-    Ok(name)
-}
-
-/// Creates a port: its receive right and a first send right to it.
-pub fn port() -> io::Result<(ReceiveRight, SendRight)> {
-    let name = new_port()?;
-    Ok((
-        ReceiveRight {
-            handle: Handle::Port(PortName::new(name, PortRight::Receive)),
-        },
-        SendRight {
-            handle: Handle::Port(PortName::new(name, PortRight::Send)),
-        },
-    ))
+        )
+    };
+    check(armed, "mach_port_request_notification")?;
+    Ok((receive, send))
 }
 
 /// Creates a reply port: a receive right whose only sender is one
-/// send-once right.
+/// send-once right. No no-senders request: if the send-once right dies
+/// unused, the kernel's send-once notification reports it (M60).
 pub fn reply_port() -> io::Result<(ReceiveRight, SendOnceRight)> {
-    let (receive, send) = port()?;
-    let name = port_name(&receive.handle)?;
+    let name = allocate_receive()?;
     let mut once: mach_port_t = MACH_PORT_NULL;
     let mut disposition = 0;
-    // SAFETY: extracting a send-once right made from our own receive right;
-    // the out-pointers are valid for writes.
+    // SAFETY: makes a send-once right from our own receive right; the
+    // out-pointers are valid for writes.
     let result = unsafe {
         crate::mach_sys::mach_port::mach_port_extract_right(
             mach_task_self(),
@@ -117,12 +119,14 @@ pub fn reply_port() -> io::Result<(ReceiveRight, SendOnceRight)> {
             &mut disposition,
         )
     };
-    check(result, "mach_port_extract_right")?;
-    // The port's only senders are then the send-once right (the plain send
-    // right made with it is dropped here).
-    drop(send);
+    if result != KERN_SUCCESS {
+        abandon_receive(name);
+        return Err(kernel_error(result, "mach_port_extract_right"));
+    }
     Ok((
-        receive,
+        ReceiveRight {
+            handle: Handle::Port(PortName::new(name, PortRight::Receive)),
+        },
         SendOnceRight {
             handle: Handle::Port(PortName::new(once, PortRight::SendOnce)),
         },

@@ -6,3 +6,6 @@ cd "$(dirname "$0")/.."
 export INSTA_UPDATE="${INSTA_UPDATE:-no}"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
+# The runtime again with the Mach backend active, over the Mach simulator:
+# the same platform test suite, plus the simulator's conformance tests.
+cargo test -p machproto-runtime --features mach-sim --all-targets

@@ -35,14 +35,19 @@
 //!   [`SharedMemory`], file descriptors) and [`Endpoint`]s: each owns its
 //!   kernel object and releases it once, in `Drop`.
 //!
-//! The platform layers (Linux, Mach), channels, the I/O loop and actors are
-//! not written yet.
+//! - [`platform`]: ports, rights and raw messages over real kernel objects,
+//!   with two backends behind one API: Linux (`SOCK_SEQPACKET`,
+//!   `SCM_RIGHTS`, epoll, memfd) and Mach (`mach_msg` with port
+//!   descriptors), the latter running on macOS and, with the `mach-sim`
+//!   feature, on Linux over `mach_sim`, an in-process Mach kernel
+//!   simulator reached through the [`mach_sys`] facade.
+//! - [`channel`]: being built (frames and the bind handshake so far); the
+//!   I/O loop and actors come next.
 
 pub mod channel;
 mod endpoint;
-// The simulator (non-Apple targets) lands with its own module; until then
-// the facade exists on Apple targets only.
-#[cfg(target_vendor = "apple")]
+#[cfg(not(target_vendor = "apple"))]
+pub mod mach_sim;
 pub mod mach_sys;
 pub mod platform;
 mod right;

@@ -19,11 +19,11 @@ use machproto_runtime::mach_sys::message::{
     mach_msg_header_t,
 };
 use machproto_runtime::mach_sys::port::{
-    MACH_PORT_DEAD, MACH_PORT_NULL, MACH_PORT_RIGHT_RECEIVE, mach_port_name_t,
+    MACH_PORT_DEAD, MACH_PORT_NULL, MACH_PORT_RIGHT_RECEIVE, MACH_PORT_RIGHT_SEND, mach_port_name_t,
 };
 use machproto_runtime::mach_sys::traps::mach_task_self;
 use machproto_runtime::platform::{self, Malformed, RecvError};
-use machproto_runtime::{ReceiveRight, Right, SendRight};
+use machproto_runtime::{ReceiveRight, SendRight};
 
 const ID: u32 = 0x4d50_0001;
 
@@ -123,6 +123,12 @@ fn spare_receive() -> mach_port_name_t {
             mach_port_insert_right(mach_task_self(), name, name, MACH_MSG_TYPE_MAKE_SEND),
             KERN_SUCCESS
         );
+        // Several user references: each hostile message moves one away, and
+        // the refused message's destruction releases it.
+        assert_eq!(
+            mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_SEND, 8),
+            KERN_SUCCESS
+        );
     }
     name
 }
@@ -210,16 +216,12 @@ fn hostile_mach_messages_are_refused_and_release_everything() {
             MACH_PORT_TYPE_DEAD_NAME,
             "its send right is now a dead name"
         );
-        // SAFETY: releases the dead name and the loose port this test made.
+        // SAFETY: destroys every right under the two names this test made
+        // (the dead name left by the refused receive right, and the loose
+        // port's receive right and remaining send references).
         unsafe {
-            mach_port_mod_refs(
-                mach_task_self(),
-                doomed,
-                machproto_runtime::mach_sys::port::MACH_PORT_RIGHT_DEAD_NAME,
-                -1,
-            );
-            mach_port_mod_refs(mach_task_self(), loose, MACH_PORT_RIGHT_RECEIVE, -1);
-            machproto_runtime::mach_sys::mach_port::mach_port_deallocate(mach_task_self(), loose);
+            machproto_runtime::mach_sys::mach_port::mach_port_destroy(mach_task_self(), doomed);
+            machproto_runtime::mach_sys::mach_port::mach_port_destroy(mach_task_self(), loose);
         }
 
         // The port still works, and nothing leaked.
@@ -237,7 +239,6 @@ fn hostile_mach_messages_are_refused_and_release_everything() {
             b"ok"
         );
         drop((receive, send));
-        let _unused: Option<Right> = None;
         assert_eq!(
             machproto_runtime::mach_sim::current_task_rights(),
             before,

@@ -12,18 +12,18 @@
 //! timed repetitions after a calibrating warm-up. The table goes to stdout
 //! and to `target/ipc_compare.json`.
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod bench;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod common;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod ipc;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod ours;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod raw;
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 fn main() {
     if let Err(error) = bench::main() {
         eprintln!("ipc_compare: {error}");
@@ -31,7 +31,7 @@ fn main() {
     }
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", not(feature = "mach-sim"))))]
 fn main() {
     eprintln!("ipc_compare needs Linux: it compares the Linux platform layer with raw sockets");
 }

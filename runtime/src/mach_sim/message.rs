@@ -3,7 +3,12 @@
 //!
 //! The structs are `#[repr(C)]` without `packed(4)`, exactly like mach2's
 //! (MACH.md E33): the kernel side parses the packed C layout from bytes.
-#![allow(non_camel_case_types, non_upper_case_globals, non_snake_case, missing_docs)]
+#![allow(
+    non_camel_case_types,
+    non_upper_case_globals,
+    non_snake_case,
+    missing_docs
+)]
 
 use super::kern_return::kern_return_t;
 use super::port::{mach_port_name_t, mach_port_seqno_t, mach_port_t};
@@ -349,8 +354,10 @@ pub unsafe extern "C" fn mach_msg(
         recv_size,
         recv_name,
         timeout,
-        notify,
     };
+    // The notify argument only matters with MACH_SEND_OVERRIDE (a QoS
+    // priority) or MACH_RCV_SYNC_WAIT, neither simulated (M53).
+    let _ = notify;
     // SAFETY: the caller upholds the buffer contract documented above.
     unsafe { super::kernel::mach_msg(args) }
 }

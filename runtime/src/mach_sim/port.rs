@@ -61,9 +61,8 @@ pub const MACH_PORT_INFO_EXT: mach_port_flavor_t = 7;
 pub const MACH_PORT_GUARD_INFO: mach_port_flavor_t = 8;
 pub const MACH_PORT_SERVICE_THROTTLED: mach_port_flavor_t = 9;
 
-pub const MACH_PORT_LIMITS_INFO_COUNT: natural_t = (core::mem::size_of::<mach_port_limits_t>()
-    / core::mem::size_of::<natural_t>())
-    as natural_t;
+pub const MACH_PORT_LIMITS_INFO_COUNT: natural_t =
+    (core::mem::size_of::<mach_port_limits_t>() / core::mem::size_of::<natural_t>()) as natural_t;
 pub const MACH_PORT_DNREQUESTS_SIZE_COUNT: natural_t = 1;
 pub const MACH_PORT_SERVICE_THROTTLED_COUNT: natural_t = 1;
 

@@ -54,11 +54,11 @@ pub use linux::inherit::{pass_descriptor, take_inherited};
 #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 pub use linux::{Mapping, PortSet, port, reply_port};
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
-pub use mach::{Mapping, PortSet, port, reply_port};
-#[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
 pub(crate) use mach::PortName;
 #[cfg(feature = "mach-sim")]
 pub(crate) use mach::PortRight;
+#[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
+pub use mach::{Mapping, PortSet, port, reply_port};
 
 use crate::wire::Message;
 

@@ -77,6 +77,7 @@ pub fn port() -> io::Result<(ReceiveRight, SendRight)> {
         abandon_receive(name);
         return Err(kernel_error(made, "mach_port_insert_right"));
     }
+    raise_queue_limit(name);
     let receive = ReceiveRight {
         handle: Handle::Port(PortName::new(name, PortRight::Receive)),
     };
@@ -99,6 +100,25 @@ pub fn port() -> io::Result<(ReceiveRight, SendRight)> {
     };
     check(armed, "mach_port_request_notification")?;
     Ok((receive, send))
+}
+
+/// Raises a port's queue limit from the default 5 to 1024 messages, as the
+/// browsers' Mach transports do, so bursts do not hit `QueueFull` at once.
+fn raise_queue_limit(name: mach_port_name_t) {
+    let mut limits = crate::mach_sys::port::mach_port_limits_t {
+        mpl_qlimit: crate::mach_sys::port::MACH_PORT_QLIMIT_LARGE,
+    };
+    // SAFETY: sets an attribute of a receive right this task holds from a
+    // struct of the flavor's size. A failure keeps the default limit.
+    unsafe {
+        crate::mach_sys::mach_port::mach_port_set_attributes(
+            mach_task_self(),
+            name,
+            crate::mach_sys::port::MACH_PORT_LIMITS_INFO,
+            (&mut limits as *mut crate::mach_sys::port::mach_port_limits_t).cast(),
+            crate::mach_sys::port::MACH_PORT_LIMITS_INFO_COUNT,
+        );
+    }
 }
 
 /// Creates a reply port: a receive right whose only sender is one
@@ -341,34 +361,23 @@ impl SendRight {
     /// notification) or its receiver is gone. Returns false on timeout.
     pub fn wait_writable(&self, timeout: Option<Duration>) -> io::Result<bool> {
         let name = port_name(&self.handle)?;
-        let (notify_receive, _) = port()?;
-        let notify = port_name(&notify_receive.handle)?;
-        let mut previous: mach_port_t = MACH_PORT_NULL;
-        // SAFETY: arms a send-possible request on a send right we hold, to
-        // be delivered to a port we own; `previous` is valid for writes.
-        let result = unsafe {
-            mach_port_request_notification(
-                mach_task_self(),
-                name,
-                crate::mach_sys::notify::MACH_NOTIFY_SEND_POSSIBLE,
-                1,
-                notify,
-                MACH_MSG_TYPE_MAKE_SEND_ONCE,
-                &mut previous,
-            )
-        };
-        if result != KERN_SUCCESS {
-            return Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                format!("send-possible notification unavailable: {result:#x}"),
-            ));
-        }
-        if previous != MACH_PORT_NULL {
-            drop(PortName::new(previous, PortRight::SendOnce));
-        }
-        match receive::receive_with(notify, timeout.map(millis), true) {
+        // A private port that only the kernel's notification can reach.
+        let notify = PortName::new(allocate_receive()?, PortRight::Receive);
+        request_send_possible(name, notify.name)?;
+        match receive::receive_with(notify.name, timeout.map(millis), true) {
+            Ok((_, receive::Outcome::Notification(id))) => {
+                if id == crate::mach_sys::notify::MACH_NOTIFY_DEAD_NAME {
+                    // The port died; the notification carries one more user
+                    // reference on our (now dead) name, ours to release (M58).
+                    drop(PortName::new(name, PortRight::Send));
+                }
+                Ok(true)
+            }
             Ok(_) => Ok(true),
-            Err(RecvError::Timeout) => Ok(false),
+            Err(RecvError::Timeout) => {
+                cancel_send_possible(name);
+                Ok(false)
+            }
             Err(RecvError::Io(error)) => Err(error),
             Err(_) => Ok(true),
         }
@@ -442,20 +451,101 @@ impl SendOnceRight {
     }
 }
 
+/// Arms a send-possible notification for the send right `name`, delivered
+/// to the receive right `notify`.
+fn request_send_possible(name: mach_port_name_t, notify: mach_port_name_t) -> io::Result<()> {
+    let mut previous: mach_port_t = MACH_PORT_NULL;
+    // SAFETY: a request on a send right this task holds, delivered through
+    // a send-once right made from our own receive right; `previous` is
+    // valid for writes.
+    let result = unsafe {
+        mach_port_request_notification(
+            mach_task_self(),
+            name,
+            crate::mach_sys::notify::MACH_NOTIFY_SEND_POSSIBLE,
+            1,
+            notify,
+            MACH_MSG_TYPE_MAKE_SEND_ONCE,
+            &mut previous,
+        )
+    };
+    if previous != MACH_PORT_NULL {
+        drop(PortName::new(previous, PortRight::SendOnce));
+    }
+    if result != KERN_SUCCESS {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("send-possible notification unavailable: {result:#x}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Withdraws an armed send-possible request (a timed-out wait).
+fn cancel_send_possible(name: mach_port_name_t) {
+    let mut previous: mach_port_t = MACH_PORT_NULL;
+    // SAFETY: cancels our own request; the returned send-once right, if
+    // any, is ours and released below.
+    unsafe {
+        mach_port_request_notification(
+            mach_task_self(),
+            name,
+            crate::mach_sys::notify::MACH_NOTIFY_SEND_POSSIBLE,
+            0,
+            MACH_PORT_NULL,
+            MACH_MSG_TYPE_MAKE_SEND_ONCE,
+            &mut previous,
+        );
+    }
+    if previous != MACH_PORT_NULL {
+        drop(PortName::new(previous, PortRight::SendOnce));
+    }
+}
+
+/// Whether no send or send-once right to the port `name` exists anywhere.
+fn no_senders_left(name: mach_port_name_t) -> bool {
+    let mut status = crate::mach_sys::extra::mach_port_status_t::default();
+    let mut count = crate::mach_sys::extra::MACH_PORT_RECEIVE_STATUS_COUNT;
+    // SAFETY: `status` has room for the `count` integers this flavor
+    // writes; the name is a receive right this task holds.
+    let result = unsafe {
+        crate::mach_sys::mach_port::mach_port_get_attributes(
+            mach_task_self(),
+            name,
+            crate::mach_sys::extra::MACH_PORT_RECEIVE_STATUS,
+            (&mut status as *mut crate::mach_sys::extra::mach_port_status_t).cast(),
+            &mut count,
+        )
+    };
+    result == KERN_SUCCESS
+        && status.mps_srights == 0
+        && status.mps_sorights == 0
+        && status.mps_msgcount == 0
+}
+
 impl ReceiveRight {
     /// Receives a queued message without blocking ([`RecvError::Timeout`]
     /// when none is queued).
     pub fn try_recv(&self) -> Result<Received, RecvError> {
-        receive::receive(port_name(&self.handle)?, Some(0))?
-            .1
-            .into_result()
+        let name = port_name(&self.handle)?;
+        match receive::receive(name, Some(0)) {
+            Err(RecvError::Timeout) if no_senders_left(name) => Err(RecvError::PeerGone),
+            other => other?.1.into_result(),
+        }
     }
 
     /// Receives the next message, waiting up to `timeout` (forever with
     /// `None`).
     pub fn recv(&self, timeout: Option<Duration>) -> Result<Received, RecvError> {
-        receive::receive(port_name(&self.handle)?, timeout.map(millis))?
-            .1
-            .into_result()
+        let name = port_name(&self.handle)?;
+        // A port with no send or send-once right anywhere will never get
+        // another message (only its receiver could make one): a reply port
+        // after its reply. Checked once, before waiting.
+        match receive::receive(name, Some(0)) {
+            Err(RecvError::Timeout) if no_senders_left(name) => return Err(RecvError::PeerGone),
+            Err(RecvError::Timeout) => {}
+            other => return other?.1.into_result(),
+        }
+        receive::receive(name, timeout.map(millis))?.1.into_result()
     }
 }

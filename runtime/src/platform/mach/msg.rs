@@ -117,18 +117,27 @@ pub(crate) fn build(
     kinds: &[RightKind],
 ) -> Buffer {
     let out_of_line = bytes.len() > INLINE_MAX;
+    let count = names.len() + usize::from(out_of_line);
+    // A message without descriptors is simple: no body word at all.
+    let body = if count == 0 { 0 } else { BODY };
     let descriptors = names.len() * PORT_DESCRIPTOR + if out_of_line { OOL_DESCRIPTOR } else { 0 };
     let inline_payload = if out_of_line { 0 } else { bytes.len() };
-    let inline_start = HEADER + BODY + descriptors;
+    let inline_start = HEADER + body + descriptors;
     let size = (inline_start + INLINE_HEAD + kinds.len() + inline_payload).next_multiple_of(4);
     let mut buffer = Buffer::zeroed(size);
-    buffer.put_u32(0, MACH_MSG_TYPE_COPY_SEND | MACH_MSGH_BITS_COMPLEX);
+    let complex = if count == 0 {
+        0
+    } else {
+        MACH_MSGH_BITS_COMPLEX
+    };
+    buffer.put_u32(0, MACH_MSG_TYPE_COPY_SEND | complex);
     buffer.put_u32(4, size as u32);
     buffer.put_u32(8, destination);
     buffer.put_u32(20, MESSAGE_ID as u32);
-    let count = names.len() + usize::from(out_of_line);
-    buffer.put_u32(HEADER, count as u32);
-    let mut at = HEADER + BODY;
+    if count > 0 {
+        buffer.put_u32(HEADER, count as u32);
+    }
+    let mut at = HEADER + body;
     for (&name, &kind) in names.iter().zip(kinds) {
         buffer.put_u32(at, name);
         buffer.put_u8(at + 10, disposition_for(kind) as u8);
@@ -147,11 +156,12 @@ pub(crate) fn build(
         inline_start + 4,
         if out_of_line { FLAG_OUT_OF_LINE } else { 0 },
     );
+    buffer.put_u32(inline_start + 8, kinds.len() as u32);
     for (index, &kind) in kinds.iter().enumerate() {
-        buffer.put_u8(inline_start + 8 + index, kind_byte(kind));
+        buffer.put_u8(inline_start + INLINE_HEAD + index, kind_byte(kind));
     }
     if !out_of_line {
-        buffer.put_bytes(inline_start + 8 + kinds.len(), bytes);
+        buffer.put_bytes(inline_start + INLINE_HEAD + kinds.len(), bytes);
     }
     buffer
 }
@@ -159,6 +169,7 @@ pub(crate) fn build(
 /// The port names in a built message's descriptors, in order (after a
 /// failed send the kernel may have renamed them, M42).
 pub(crate) fn descriptor_names(buffer: &Buffer, count: usize) -> Vec<mach_port_name_t> {
+    // (With no descriptors there is nothing to read: the loop is empty.)
     (0..count)
         .map(|index| {
             buffer
@@ -189,12 +200,14 @@ pub(crate) fn parse(buffer: &Buffer) -> Result<Parsed, Malformed> {
     let field = |at| buffer.u32_at(at).ok_or(Malformed::BadLength);
     let bits = field(0)?;
     let size = field(4)? as usize;
-    if bits & MACH_MSGH_BITS_COMPLEX == 0 || size < HEADER + BODY || size > buffer.len() {
+    let complex = bits & MACH_MSGH_BITS_COMPLEX != 0;
+    let body = if complex { BODY } else { 0 };
+    if size < HEADER + body || size > buffer.len() {
         return Err(Malformed::BadHeader);
     }
-    let count = field(HEADER)? as usize;
+    let count = if complex { field(HEADER)? as usize } else { 0 };
     // Descriptors: port descriptors first, then possibly one OOL descriptor.
-    let mut at = HEADER + BODY;
+    let mut at = HEADER + body;
     let mut ports = Vec::new();
     let mut out_of_line = None;
     for _ in 0..count.min(MAX_RIGHTS + 1) {

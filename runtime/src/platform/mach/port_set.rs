@@ -92,7 +92,7 @@ impl PortSet {
         Ok(match outcome {
             Outcome::Message(received) => PortSetEvent::Message(token, received),
             Outcome::Malformed(reason) => PortSetEvent::Malformed(token, reason),
-            Outcome::Notification => PortSetEvent::Malformed(token, Malformed::BadHeader),
+            Outcome::Notification(_) => PortSetEvent::Malformed(token, Malformed::BadHeader),
             Outcome::PeerGone => match self.remove(token) {
                 Some(right) => PortSetEvent::PeerGone(token, right),
                 None => return Err(RecvError::PeerGone),

@@ -32,8 +32,8 @@ pub(crate) enum Outcome {
     Message(Received),
     PeerGone,
     Malformed(Malformed),
-    /// Another kernel notification (only reported when asked for).
-    Notification,
+    /// Another kernel notification (only reported when asked for): its id.
+    Notification(i32),
 }
 
 impl Outcome {
@@ -42,7 +42,7 @@ impl Outcome {
             Outcome::Message(received) => Ok(received),
             Outcome::PeerGone => Err(RecvError::PeerGone),
             Outcome::Malformed(reason) => Err(RecvError::Malformed(reason)),
-            Outcome::Notification => Err(RecvError::Malformed(Malformed::BadHeader)),
+            Outcome::Notification(_) => Err(RecvError::Malformed(Malformed::BadHeader)),
         }
     }
 }
@@ -119,7 +119,7 @@ pub(crate) fn receive_with(
         if id != msg::MESSAGE_ID || from_kernel {
             destroy(&mut buffer);
             if from_kernel && notifications {
-                return Ok((local, Outcome::Notification));
+                return Ok((local, Outcome::Notification(id)));
             }
             if from_kernel {
                 continue;

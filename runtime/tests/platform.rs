@@ -320,6 +320,44 @@ fn port_sets_deliver_from_every_member_and_report_departures() {
 }
 
 #[test]
+fn port_sets_say_when_a_full_port_can_take_messages_again() {
+    isolated(|| {
+        let set = PortSet::new().unwrap();
+        let (receive, send) = platform::port().unwrap();
+        while send.try_send(message(&[1; 64], Vec::new())).is_ok() {}
+        let watch = set.watch_writable(&send).unwrap();
+        assert!(
+            matches!(
+                set.recv(Some(Duration::from_millis(30))),
+                Err(RecvError::Timeout)
+            ),
+            "the queue is still full"
+        );
+        while receive.try_recv().is_ok() {}
+        match set.recv(LONG).unwrap() {
+            PortSetEvent::Writable(token) => assert_eq!(token, watch),
+            other => panic!("{other:?}"),
+        }
+        send.try_send(message(b"again", Vec::new())).unwrap();
+        assert_eq!(receive.recv(LONG).unwrap().message.bytes, b"again");
+
+        // A watched port whose receiver dies wakes the watch too.
+        let (gone_receive, gone_send) = platform::port().unwrap();
+        while gone_send.try_send(message(&[2; 64], Vec::new())).is_ok() {}
+        let watch = set.watch_writable(&gone_send).unwrap();
+        drop(gone_receive);
+        match set.recv(LONG).unwrap() {
+            PortSetEvent::Writable(token) => assert_eq!(token, watch),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            gone_send.try_send(message(b"x", Vec::new())),
+            Err(TrySendError::PeerGone(_))
+        ));
+    })
+}
+
+#[test]
 fn shared_memory_is_shared_and_its_size_sealed() {
     isolated(|| {
         let memory = SharedMemory::new(8192).unwrap();

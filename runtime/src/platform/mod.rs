@@ -93,6 +93,9 @@ pub enum PortSetEvent {
     Malformed(Token, Malformed),
     /// Every sender of the member is gone; it has left the set.
     PeerGone(Token, crate::right::ReceiveRight),
+    /// A send right watched with `PortSet::watch_writable` can send again
+    /// (or its receiver is gone); the watch is over.
+    Writable(Token),
 }
 
 /// The kind byte a right travels with in both backends' message layouts.

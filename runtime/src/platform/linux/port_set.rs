@@ -12,13 +12,24 @@ use rustix::event::epoll;
 
 use super::handle_fd;
 use crate::platform::{PortSetEvent, RecvError, Token};
-use crate::right::ReceiveRight;
+use crate::right::{ReceiveRight, SendRight};
 
-/// Receive rights waited on together; the set owns its members.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a map inconsistent
+    // (every operation on it is a single insert or remove).
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Receive rights waited on together; the set owns its members. It can
+/// also watch send rights for room ([`PortSet::watch_writable`]).
 #[derive(Debug)]
 pub struct PortSet {
     epoll: OwnedFd,
     members: Mutex<HashMap<u64, ReceiveRight>>,
+    /// Duplicates of watched send ends, kept until their one event fires.
+    writers: Mutex<HashMap<u64, OwnedFd>>,
     next: AtomicU64,
 }
 
@@ -28,6 +39,7 @@ impl PortSet {
         Ok(PortSet {
             epoll: epoll::create(epoll::CreateFlags::CLOEXEC)?,
             members: Mutex::new(HashMap::new()),
+            writers: Mutex::new(HashMap::new()),
             next: AtomicU64::new(0),
         })
     }
@@ -52,6 +64,23 @@ impl PortSet {
             let _ = epoll::delete(&self.epoll, fd);
         }
         Some(right)
+    }
+
+    /// Reports [`PortSetEvent::Writable`] once, when the port `send` sends
+    /// to can take a message again (or its receiver is gone, which the next
+    /// send then reports). For resuming sends that met a full queue.
+    pub fn watch_writable(&self, send: &SendRight) -> io::Result<Token> {
+        let token = self.next.fetch_add(1, Ordering::Relaxed);
+        // A duplicate, so the watch outlives any use of `send` meanwhile.
+        let watched = handle_fd(&send.handle)?.try_clone_to_owned()?;
+        epoll::add(
+            &self.epoll,
+            &watched,
+            epoll::EventData::new_u64(token),
+            epoll::EventFlags::OUT | epoll::EventFlags::ONESHOT,
+        )?;
+        lock(&self.writers).insert(token, watched);
+        Ok(Token(token))
     }
 
     /// Number of members.
@@ -87,6 +116,10 @@ impl PortSet {
                 Err(rustix::io::Errno::INTR) => continue,
                 Err(errno) => return Err(RecvError::Io(errno.into())),
             };
+            if let Some(watched) = lock(&self.writers).remove(&token) {
+                let _ = epoll::delete(&self.epoll, &watched);
+                return Ok(PortSetEvent::Writable(Token(token)));
+            }
             let mut members = self.lock();
             let Some(right) = members.get(&token) else {
                 continue;

@@ -51,7 +51,7 @@ fn check(result: kern_return_t, what: &str) -> io::Result<()> {
 }
 
 /// A new receive right in this task.
-fn allocate_receive() -> io::Result<mach_port_name_t> {
+pub(crate) fn allocate_receive() -> io::Result<mach_port_name_t> {
     let mut name: mach_port_name_t = MACH_PORT_NULL;
     // SAFETY: allocates in this task's own name space; `name` is writable.
     let result =
@@ -365,7 +365,7 @@ impl SendRight {
         let notify = PortName::new(allocate_receive()?, PortRight::Receive);
         request_send_possible(name, notify.name)?;
         match receive::receive_with(notify.name, timeout.map(millis), true) {
-            Ok((_, receive::Outcome::Notification(id))) => {
+            Ok((_, receive::Outcome::Notification(id, _))) => {
                 if id == crate::mach_sys::notify::MACH_NOTIFY_DEAD_NAME {
                     // The port died; the notification carries one more user
                     // reference on our (now dead) name, ours to release (M58).
@@ -453,7 +453,10 @@ impl SendOnceRight {
 
 /// Arms a send-possible notification for the send right `name`, delivered
 /// to the receive right `notify`.
-fn request_send_possible(name: mach_port_name_t, notify: mach_port_name_t) -> io::Result<()> {
+pub(crate) fn request_send_possible(
+    name: mach_port_name_t,
+    notify: mach_port_name_t,
+) -> io::Result<()> {
     let mut previous: mach_port_t = MACH_PORT_NULL;
     // SAFETY: a request on a send right this task holds, delivered through
     // a send-once right made from our own receive right; `previous` is

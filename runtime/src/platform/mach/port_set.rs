@@ -5,21 +5,43 @@ use std::io;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::receive::{Outcome, receive};
-use super::{check, millis, port_name};
+use super::receive::{Outcome, receive_with};
+use super::{
+    PortName, PortRight, allocate_receive, check, millis, port_name, request_send_possible,
+};
 use crate::mach_sys::extra::mach_port_move_member;
 use crate::mach_sys::mach_port::mach_port_allocate;
+use crate::mach_sys::notify::MACH_NOTIFY_DEAD_NAME;
 use crate::mach_sys::port::{MACH_PORT_NULL, MACH_PORT_RIGHT_PORT_SET, mach_port_name_t};
 use crate::mach_sys::traps::mach_task_self;
-use crate::platform::{Malformed, PortSetEvent, RecvError, Token};
-use crate::right::ReceiveRight;
+use crate::platform::{PortSetEvent, RecvError, Token};
+use crate::right::{ReceiveRight, SendRight};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Receive rights waited on together; the set owns its members.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a map inconsistent
+    // (every operation on it is a single insert or remove).
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Receive rights waited on together; the set owns its members. It can
+/// also watch send rights for room ([`PortSet::watch_writable`]).
 #[derive(Debug)]
 pub struct PortSet {
     set: SetName,
     members: Mutex<HashMap<mach_port_name_t, ReceiveRight>>,
+    /// A private member that only the kernel's send-possible and dead-name
+    /// notifications reach.
+    notify: PortName,
+    /// Watched send rights (by name) and their tokens.
+    writers: Mutex<HashMap<mach_port_name_t, u64>>,
+    next: AtomicU64,
 }
+
+/// Tokens of writable watches are above every port name.
+const WATCH_TOKENS: u64 = 1 << 32;
 
 /// The port set's own name, destroyed with the set.
 #[derive(Debug)]
@@ -43,9 +65,17 @@ impl PortSet {
         let result =
             unsafe { mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &mut name) };
         check(result, "mach_port_allocate(PORT_SET)")?;
+        let set = SetName(name);
+        let notify = PortName::new(allocate_receive()?, PortRight::Receive);
+        // SAFETY: moves our own new receive right into our own set.
+        let joined = unsafe { mach_port_move_member(mach_task_self(), notify.name, set.0) };
+        check(joined, "mach_port_move_member")?;
         Ok(PortSet {
-            set: SetName(name),
+            set,
             members: Mutex::new(HashMap::new()),
+            notify,
+            writers: Mutex::new(HashMap::new()),
+            next: AtomicU64::new(WATCH_TOKENS),
         })
     }
 
@@ -74,6 +104,19 @@ impl PortSet {
         Some(right)
     }
 
+    /// Reports [`PortSetEvent::Writable`] once, when the port `send` sends
+    /// to can take a message again (or its receiver is gone, which the next
+    /// send then reports). For resuming sends that met a full queue.
+    pub fn watch_writable(&self, send: &SendRight) -> io::Result<Token> {
+        let name = port_name(&send.handle)?;
+        let token = self.next.fetch_add(1, Ordering::Relaxed);
+        request_send_possible(name, self.notify.name)?;
+        // A second watch of one send right replaces the first (the kernel
+        // keeps one request per name).
+        lock(&self.writers).insert(name, token);
+        Ok(Token(token))
+    }
+
     /// Number of members.
     pub fn len(&self) -> usize {
         self.lock().len()
@@ -87,16 +130,30 @@ impl PortSet {
     /// Waits up to `timeout` (forever with `None`) for the next event on any
     /// member ([`RecvError::Timeout`] when none came).
     pub fn recv(&self, timeout: Option<Duration>) -> Result<PortSetEvent, RecvError> {
-        let (member, outcome) = receive(self.set.0, timeout.map(millis))?;
-        let token = Token(u64::from(member));
-        Ok(match outcome {
-            Outcome::Message(received) => PortSetEvent::Message(token, received),
-            Outcome::Malformed(reason) => PortSetEvent::Malformed(token, reason),
-            Outcome::Notification(_) => PortSetEvent::Malformed(token, Malformed::BadHeader),
-            Outcome::PeerGone => match self.remove(token) {
-                Some(right) => PortSetEvent::PeerGone(token, right),
-                None => return Err(RecvError::PeerGone),
-            },
-        })
+        let timeout = timeout.map(millis);
+        loop {
+            let (member, outcome) = receive_with(self.set.0, timeout, true)?;
+            let token = Token(u64::from(member));
+            return Ok(match outcome {
+                Outcome::Notification(id, name) if member == self.notify.name => {
+                    let Some(token) = lock(&self.writers).remove(&name) else {
+                        continue;
+                    };
+                    if id == MACH_NOTIFY_DEAD_NAME {
+                        // The notification carries one more reference on
+                        // the now dead name, ours to release (M58).
+                        drop(PortName::new(name, PortRight::Send));
+                    }
+                    PortSetEvent::Writable(Token(token))
+                }
+                Outcome::Notification(..) => continue,
+                Outcome::Message(received) => PortSetEvent::Message(token, received),
+                Outcome::Malformed(reason) => PortSetEvent::Malformed(token, reason),
+                Outcome::PeerGone => match self.remove(token) {
+                    Some(right) => PortSetEvent::PeerGone(token, right),
+                    None => return Err(RecvError::PeerGone),
+                },
+            });
+        }
     }
 }

@@ -32,8 +32,9 @@ pub(crate) enum Outcome {
     Message(Received),
     PeerGone,
     Malformed(Malformed),
-    /// Another kernel notification (only reported when asked for): its id.
-    Notification(i32),
+    /// Another kernel notification (only reported when asked for): its id
+    /// and the name it carries (0 when it carries none).
+    Notification(i32, mach_port_name_t),
 }
 
 impl Outcome {
@@ -42,7 +43,7 @@ impl Outcome {
             Outcome::Message(received) => Ok(received),
             Outcome::PeerGone => Err(RecvError::PeerGone),
             Outcome::Malformed(reason) => Err(RecvError::Malformed(reason)),
-            Outcome::Notification(_) => Err(RecvError::Malformed(Malformed::BadHeader)),
+            Outcome::Notification(..) => Err(RecvError::Malformed(Malformed::BadHeader)),
         }
     }
 }
@@ -119,7 +120,14 @@ pub(crate) fn receive_with(
         if id != msg::MESSAGE_ID || from_kernel {
             destroy(&mut buffer);
             if from_kernel && notifications {
-                return Ok((local, Outcome::Notification(id)));
+                // Name-carrying notifications (dead-name, send-possible): the
+                // NDR record, then the name (MACH.md T11).
+                let named = if size >= 36 {
+                    buffer.u32_at(32).unwrap_or(0)
+                } else {
+                    0
+                };
+                return Ok((local, Outcome::Notification(id, named)));
             }
             if from_kernel {
                 continue;

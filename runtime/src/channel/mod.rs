@@ -1,12 +1,15 @@
 //! Channels: the frames actors exchange over a pair of ports, and the
 //! handshake that binds an endpoint (see `docs/runtime.md`).
 //!
-//! This layer is being built; what exists so far is the frame header and
-//! the hello handshake's message and checks. The I/O loop and actors come
-//! next.
+//! This layer is being built. What exists: the frame header, the hello
+//! handshake's message and checks, and [`Channel`] over the process's one
+//! I/O thread (bounded send queues that never block, arrivals and closes
+//! delivered in order). Actors, replies and event loops come next.
 
 mod frame;
 mod hello;
+mod io;
 
 pub use frame::{FrameError, FrameFlags, FrameHeader};
 pub use hello::{BindError, Hello, HelloRegistry};
+pub use io::{Channel, ChannelEvent, CloseReason, SEND_QUEUE_LIMIT, SendError};

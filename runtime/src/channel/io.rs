@@ -1,0 +1,271 @@
+//! The I/O thread: one per process, started by the first channel. It waits
+//! on one port set holding every channel's receive right, hands what
+//! arrives to each channel's event queue, and resumes sends that met a full
+//! peer queue. It never runs user code and never blocks on a send.
+
+use std::collections::{HashMap, VecDeque};
+use std::io;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use crate::platform::{Malformed, PortSet, PortSetEvent, Received, RecvError, Token, TrySendError};
+use crate::right::{ReceiveRight, SendRight};
+use crate::wire::Message;
+
+/// Frames a channel holds for a slow peer before sends report
+/// [`SendError::Backpressure`]: sends never block and never grow memory
+/// without bound.
+pub const SEND_QUEUE_LIMIT: usize = 4096;
+
+/// What the I/O thread hands a channel's owner.
+#[derive(Debug)]
+pub enum ChannelEvent {
+    /// A message arrived.
+    Message(Received),
+    /// The channel closed; nothing more will arrive.
+    Closed(CloseReason),
+}
+
+/// Why a channel closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CloseReason {
+    /// Every send right of the peer is gone: it exited, crashed or dropped
+    /// its end.
+    PeerGone,
+    /// The peer sent a message that failed validation.
+    BadMessage(Malformed),
+    /// The kernel reported an error on the channel.
+    Failed(String),
+}
+
+/// Why a send was not accepted.
+#[derive(Debug)]
+pub enum SendError {
+    /// The peer is slow and this channel already holds
+    /// [`SEND_QUEUE_LIMIT`] frames for it; the message comes back.
+    Backpressure(Message),
+    /// The channel is closed; the message comes back.
+    Closed(Message),
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Backpressure(_) => write!(f, "the peer is not keeping up"),
+            SendError::Closed(_) => write!(f, "the channel is closed"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {}
+
+/// The sending half of a channel and its queue for a slow peer.
+#[derive(Debug)]
+struct Outbound {
+    send: SendRight,
+    queue: Mutex<VecDeque<Message>>,
+    closed: Mutex<bool>,
+}
+
+/// A channel registered with the I/O thread: its receive right is in the
+/// port set, arrivals go to `events`.
+#[derive(Debug)]
+pub struct Channel {
+    outbound: Arc<Outbound>,
+    token: Token,
+}
+
+#[derive(Debug)]
+struct IoThread {
+    set: PortSet,
+    inboxes: Mutex<HashMap<Token, mpsc::Sender<ChannelEvent>>>,
+    writers: Mutex<HashMap<Token, Arc<Outbound>>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section here is a single map or queue operation, so a
+    // panic elsewhere cannot leave the data inconsistent.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+static IO: OnceLock<Arc<IoThread>> = OnceLock::new();
+/// Held while the I/O thread is being started, so only one is.
+static STARTING: Mutex<()> = Mutex::new(());
+
+/// The process's I/O thread, started on first use.
+fn io_thread() -> io::Result<Arc<IoThread>> {
+    if let Some(io) = IO.get() {
+        return Ok(Arc::clone(io));
+    }
+    let _starting = lock(&STARTING);
+    if let Some(io) = IO.get() {
+        return Ok(Arc::clone(io));
+    }
+    let io = Arc::new(IoThread {
+        set: PortSet::new()?,
+        inboxes: Mutex::new(HashMap::new()),
+        writers: Mutex::new(HashMap::new()),
+    });
+    let worker = Arc::clone(&io);
+    std::thread::Builder::new()
+        .name("machproto-io".into())
+        .spawn(move || worker.run())?;
+    let _ = IO.set(Arc::clone(&io));
+    Ok(io)
+}
+
+impl IoThread {
+    fn run(&self) {
+        loop {
+            match self.set.recv(None) {
+                Ok(PortSetEvent::Message(token, received)) => {
+                    self.deliver(token, ChannelEvent::Message(received));
+                }
+                Ok(PortSetEvent::Malformed(token, reason)) => {
+                    // A bad message closes only its channel.
+                    if let Some(right) = self.set.remove(token) {
+                        drop(right);
+                    }
+                    self.close(token, CloseReason::BadMessage(reason));
+                }
+                Ok(PortSetEvent::PeerGone(token, _right)) => {
+                    self.close(token, CloseReason::PeerGone);
+                }
+                Ok(PortSetEvent::Writable(token)) => self.resume(token),
+                Err(RecvError::Timeout) => {}
+                Err(_) => std::thread::yield_now(),
+            }
+        }
+    }
+
+    fn deliver(&self, token: Token, event: ChannelEvent) {
+        let inbox = lock(&self.inboxes).get(&token).cloned();
+        if let Some(inbox) = inbox {
+            if inbox.send(event).is_err() {
+                // Nobody listens any more: the owner dropped the channel.
+                lock(&self.inboxes).remove(&token);
+                drop(self.set.remove(token));
+            }
+        }
+    }
+
+    fn close(&self, token: Token, reason: CloseReason) {
+        if let Some(inbox) = lock(&self.inboxes).remove(&token) {
+            let _ = inbox.send(ChannelEvent::Closed(reason));
+        }
+    }
+
+    /// Sends what a channel queued while its peer was full, until the
+    /// queue is empty or full again (then watches again).
+    fn resume(&self, token: Token) {
+        let Some(outbound) = lock(&self.writers).remove(&token) else {
+            return;
+        };
+        let mut queue = lock(&outbound.queue);
+        while let Some(message) = queue.pop_front() {
+            match outbound.send.try_send(message) {
+                Ok(()) => {}
+                Err(TrySendError::QueueFull(message)) => {
+                    queue.push_front(message);
+                    drop(queue);
+                    self.watch(&outbound);
+                    return;
+                }
+                Err(_) => {
+                    // The peer is gone; its receive side reports the close.
+                    queue.clear();
+                    *lock(&outbound.closed) = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn watch(&self, outbound: &Arc<Outbound>) {
+        if let Ok(token) = self.set.watch_writable(&outbound.send) {
+            lock(&self.writers).insert(token, Arc::clone(outbound));
+        }
+    }
+}
+
+impl Channel {
+    /// Registers a channel made of our `receive` right and a `send` right
+    /// to the peer; what arrives (and the close) comes out of the returned
+    /// receiver, in order.
+    pub fn open(
+        receive: ReceiveRight,
+        send: SendRight,
+    ) -> io::Result<(Channel, mpsc::Receiver<ChannelEvent>)> {
+        let io = io_thread()?;
+        let (events, inbox) = mpsc::channel();
+        // The inbox is registered before the right joins the set, so no
+        // arrival can find the channel unknown.
+        let token = {
+            let mut inboxes = lock(&io.inboxes);
+            let token = io.set.insert(receive)?;
+            inboxes.insert(token, events);
+            token
+        };
+        let outbound = Arc::new(Outbound {
+            send,
+            queue: Mutex::new(VecDeque::new()),
+            closed: Mutex::new(false),
+        });
+        Ok((Channel { outbound, token }, inbox))
+    }
+
+    /// Sends `message` without ever blocking: straight to the peer when its
+    /// queue has room, else into this channel's queue (bounded by
+    /// [`SEND_QUEUE_LIMIT`]), which the I/O thread drains as the peer reads.
+    pub fn send(&self, message: Message) -> Result<(), SendError> {
+        if *lock(&self.outbound.closed) {
+            return Err(SendError::Closed(message));
+        }
+        let mut queue = lock(&self.outbound.queue);
+        if !queue.is_empty() {
+            if queue.len() >= SEND_QUEUE_LIMIT {
+                return Err(SendError::Backpressure(message));
+            }
+            queue.push_back(message);
+            return Ok(());
+        }
+        match self.outbound.send.try_send(message) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::QueueFull(message)) => {
+                queue.push_back(message);
+                drop(queue);
+                // `open` started the I/O thread; it resumes the queue when
+                // the peer has room again.
+                if let Some(io) = IO.get() {
+                    io.watch(&self.outbound);
+                }
+                Ok(())
+            }
+            Err(other) => {
+                *lock(&self.outbound.closed) = true;
+                Err(SendError::Closed(other.into_message()))
+            }
+        }
+    }
+
+    /// Frames waiting for the peer.
+    pub fn queued(&self) -> usize {
+        lock(&self.outbound.queue).len()
+    }
+
+    /// The channel's token in the I/O thread's port set.
+    pub fn token(&self) -> Token {
+        self.token
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        if let Some(io) = IO.get() {
+            lock(&io.inboxes).remove(&self.token);
+            drop(io.set.remove(self.token));
+        }
+    }
+}

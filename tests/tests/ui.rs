@@ -1,8 +1,10 @@
-//! Compile-fail tests of `#[derive(MachMessage)]`: each file of `ui/derive`
-//! makes one mistake, and its `.stderr` pins the diagnostic and its span.
+//! Compile-fail tests: each file of `ui/derive` (misuse of
+//! `#[derive(MachMessage)]`) and `ui/runtime` (misuse of runtime types) makes
+//! one mistake, and its `.stderr` pins the diagnostic and its span.
 
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/derive/*.rs");
+    t.compile_fail("ui/runtime/*.rs");
 }

@@ -82,6 +82,8 @@ pub enum BindError {
     WrongProtocol,
     /// The hello comes from the same side as ours.
     WrongSide,
+    /// A frame came before the peer's hello.
+    NoHello,
     /// The sender's process kind is not the one the protocol allows.
     ProcessKindRefused {
         /// What the protocol allows.
@@ -98,6 +100,7 @@ impl fmt::Display for BindError {
             BindError::SecondBind => write!(f, "the endpoint was bound a second time"),
             BindError::WrongProtocol => write!(f, "the hello is for another protocol"),
             BindError::WrongSide => write!(f, "the hello comes from the same side"),
+            BindError::NoHello => write!(f, "a frame came before the peer's hello"),
             BindError::ProcessKindRefused { expected, found } => {
                 write!(
                     f,

@@ -261,11 +261,19 @@ impl Channel {
     }
 }
 
-impl Drop for Channel {
-    fn drop(&mut self) {
+impl Channel {
+    /// Stops receiving: the receive right leaves the I/O thread's set and
+    /// is released, so the peer sees the channel gone. Idempotent.
+    pub fn close(&self) {
         if let Some(io) = IO.get() {
             lock(&io.inboxes).remove(&self.token);
             drop(io.set.remove(self.token));
         }
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        self.close();
     }
 }

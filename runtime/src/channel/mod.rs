@@ -6,10 +6,12 @@
 //! I/O thread (bounded send queues that never block, arrivals and closes
 //! delivered in order). Actors, replies and event loops come next.
 
+mod bind;
 mod frame;
 mod hello;
 mod io;
 
+pub use bind::{Bound, ChannelError, Frame};
 pub use frame::{FrameError, FrameFlags, FrameHeader};
 pub use hello::{BindError, Hello, HelloRegistry};
 pub use io::{Channel, ChannelEvent, CloseReason, SEND_QUEUE_LIMIT, SendError};

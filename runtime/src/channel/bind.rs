@@ -1,0 +1,182 @@
+//! Binding an endpoint: its channel opens on the I/O thread, the first
+//! frame it sends is a hello, and the first frame it accepts must be the
+//! peer's hello — exactly one, of the same endpoint pair, protocol and the
+//! other side. Anything else closes the channel with a typed error.
+
+use std::marker::PhantomData;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use super::frame::{FrameError, FrameFlags, FrameHeader};
+use super::hello::{BindError, Hello, HelloRegistry};
+use super::io::{Channel, ChannelEvent, CloseReason, SendError};
+use crate::endpoint::{Endpoint, ProtocolSide};
+use crate::platform::Credentials;
+use crate::right::Right;
+use crate::wire::{self, DecodeError, Message};
+
+/// A bound endpoint of side `S`: frames in and out of one channel.
+#[derive(Debug)]
+pub struct Bound<S: ProtocolSide> {
+    channel: Channel,
+    events: Receiver<ChannelEvent>,
+    hello: HelloRegistry,
+    closed: Option<CloseReason>,
+    side: PhantomData<fn() -> S>,
+}
+
+/// One received frame.
+#[derive(Debug)]
+pub struct Frame {
+    /// Routing and correlation.
+    pub header: FrameHeader,
+    /// The message body (wire format).
+    pub body: Vec<u8>,
+    /// The rights the body refers to.
+    pub rights: Vec<Right>,
+    /// Who sent it, as the kernel saw it.
+    pub sender: Credentials,
+}
+
+/// Why a bound channel did not deliver a frame.
+#[derive(Debug)]
+pub enum ChannelError {
+    /// Nothing arrived in time.
+    Timeout,
+    /// The channel closed (also for every later call).
+    Closed(CloseReason),
+    /// The peer's hello was refused; the channel is closed.
+    Bind(BindError),
+    /// A frame without a valid header; the channel is closed.
+    Frame(FrameError),
+    /// A hello whose body did not decode; the channel is closed.
+    Hello(DecodeError),
+}
+
+impl std::fmt::Display for ChannelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChannelError::Timeout => write!(f, "nothing arrived in time"),
+            ChannelError::Closed(reason) => write!(f, "channel closed: {reason:?}"),
+            ChannelError::Bind(error) => write!(f, "bind refused: {error}"),
+            ChannelError::Frame(error) => write!(f, "bad frame: {error}"),
+            ChannelError::Hello(error) => write!(f, "bad hello: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ChannelError {}
+
+impl<S: ProtocolSide> Endpoint<S> {
+    /// Binds this endpoint as a process of kind `process_kind`, requiring
+    /// the peer to be of kind `peer_kind` when the protocol says so
+    /// (`[ChildProc]` / `[ParentProc]`).
+    pub fn bind(self, process_kind: &str, peer_kind: Option<&str>) -> std::io::Result<Bound<S>> {
+        let (receive, send, nonce) = self.into_parts();
+        let (channel, events) = Channel::open(receive, send)?;
+        let hello =
+            wire::encode(Hello::new::<S>(nonce, process_kind)).map_err(std::io::Error::other)?;
+        let header = FrameHeader {
+            routing: 0,
+            message: 0,
+            flags: FrameFlags::HELLO,
+            transaction: 0,
+        };
+        channel
+            .send(framed(header, hello))
+            .map_err(|error| std::io::Error::other(error.to_string()))?;
+        Ok(Bound {
+            channel,
+            events,
+            hello: HelloRegistry::new::<S>(nonce, peer_kind),
+            closed: None,
+            side: PhantomData,
+        })
+    }
+}
+
+/// `message` with `header` in front of its bytes.
+fn framed(header: FrameHeader, message: Message) -> Message {
+    let mut bytes = Vec::with_capacity(FrameHeader::LEN + message.bytes.len());
+    header.encode(&mut bytes);
+    bytes.extend_from_slice(&message.bytes);
+    Message {
+        bytes,
+        rights: message.rights,
+    }
+}
+
+impl<S: ProtocolSide> Bound<S> {
+    /// Sends a frame: `header`, then `message`'s body and rights. Never
+    /// blocks (see [`Channel::send`]).
+    pub fn send(&self, header: FrameHeader, message: Message) -> Result<(), SendError> {
+        if self.closed.is_some() {
+            return Err(SendError::Closed(message));
+        }
+        self.channel.send(framed(header, message))
+    }
+
+    /// Whether the peer's hello has been accepted.
+    pub fn is_bound(&self) -> bool {
+        self.hello.is_bound()
+    }
+
+    /// The next frame from the peer, waiting up to `timeout`. The peer's
+    /// hello is checked (and not returned) on the way.
+    pub fn recv(&mut self, timeout: Duration) -> Result<Frame, ChannelError> {
+        loop {
+            if let Some(reason) = &self.closed {
+                return Err(ChannelError::Closed(reason.clone()));
+            }
+            let received = match self.events.recv_timeout(timeout) {
+                Ok(ChannelEvent::Message(received)) => received,
+                Ok(ChannelEvent::Closed(reason)) => {
+                    self.closed = Some(reason.clone());
+                    return Err(ChannelError::Closed(reason));
+                }
+                Err(RecvTimeoutError::Timeout) => return Err(ChannelError::Timeout),
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.closed = Some(CloseReason::PeerGone);
+                    return Err(ChannelError::Closed(CloseReason::PeerGone));
+                }
+            };
+            let sender = received.sender;
+            let (header, body) = match FrameHeader::decode(&received.message.bytes) {
+                Ok((header, body)) => (header, body.to_vec()),
+                Err(error) => return Err(self.refuse(ChannelError::Frame(error))),
+            };
+            let rights = received.message.rights;
+            if header.flags.contains(FrameFlags::HELLO) {
+                let hello: Hello = match wire::decode(Message {
+                    bytes: body,
+                    rights,
+                }) {
+                    Ok(hello) => hello,
+                    Err(error) => return Err(self.refuse(ChannelError::Hello(error))),
+                };
+                if let Err(error) = self.hello.accept(&hello) {
+                    return Err(self.refuse(ChannelError::Bind(error)));
+                }
+                continue;
+            }
+            if !self.hello.is_bound() {
+                // Nothing but a hello may come first.
+                return Err(self.refuse(ChannelError::Bind(BindError::NoHello)));
+            }
+            return Ok(Frame {
+                header,
+                body,
+                rights,
+                sender,
+            });
+        }
+    }
+
+    /// Closes the channel because of `error` and returns it.
+    fn refuse(&mut self, error: ChannelError) -> ChannelError {
+        self.closed = Some(CloseReason::Failed(error.to_string()));
+        // The peer sees the channel gone: our receive right is released.
+        self.channel.close();
+        error
+    }
+}

@@ -5,8 +5,10 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io;
+#[cfg(not(feature = "mach-sim"))]
+use std::sync::OnceLock;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::platform::{Malformed, PortSet, PortSetEvent, Received, RecvError, Token, TrySendError};
 use crate::right::{ReceiveRight, SendRight};
@@ -71,6 +73,7 @@ struct Outbound {
 /// port set, arrivals go to `events`.
 #[derive(Debug)]
 pub struct Channel {
+    io: Arc<IoThread>,
     outbound: Arc<Outbound>,
     token: Token,
 }
@@ -90,11 +93,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+#[cfg(not(feature = "mach-sim"))]
 static IO: OnceLock<Arc<IoThread>> = OnceLock::new();
 /// Held while the I/O thread is being started, so only one is.
+#[cfg(not(feature = "mach-sim"))]
 static STARTING: Mutex<()> = Mutex::new(());
 
 /// The process's I/O thread, started on first use.
+#[cfg(not(feature = "mach-sim"))]
 fn io_thread() -> io::Result<Arc<IoThread>> {
     if let Some(io) = IO.get() {
         return Ok(Arc::clone(io));
@@ -103,6 +109,30 @@ fn io_thread() -> io::Result<Arc<IoThread>> {
     if let Some(io) = IO.get() {
         return Ok(Arc::clone(io));
     }
+    let io = start(|| {})?;
+    let _ = IO.set(Arc::clone(&io));
+    Ok(io)
+}
+
+/// Over the simulator every simulated task is a process of its own, so
+/// each gets its own I/O thread, acting in that task.
+#[cfg(feature = "mach-sim")]
+fn io_thread() -> io::Result<Arc<IoThread>> {
+    static PER_TASK: Mutex<Option<HashMap<crate::mach_sim::TaskId, Arc<IoThread>>>> =
+        Mutex::new(None);
+    let task = crate::mach_sim::current_task();
+    let mut threads = lock(&PER_TASK);
+    let threads = threads.get_or_insert_with(HashMap::new);
+    if let Some(io) = threads.get(&task) {
+        return Ok(Arc::clone(io));
+    }
+    let io = start(move || crate::mach_sim::bind_thread_to(task))?;
+    threads.insert(task, Arc::clone(&io));
+    Ok(io)
+}
+
+/// Starts an I/O thread; `setup` runs first on the new thread.
+fn start(setup: impl FnOnce() + Send + 'static) -> io::Result<Arc<IoThread>> {
     let io = Arc::new(IoThread {
         set: PortSet::new()?,
         inboxes: Mutex::new(HashMap::new()),
@@ -111,8 +141,10 @@ fn io_thread() -> io::Result<Arc<IoThread>> {
     let worker = Arc::clone(&io);
     std::thread::Builder::new()
         .name("machproto-io".into())
-        .spawn(move || worker.run())?;
-    let _ = IO.set(Arc::clone(&io));
+        .spawn(move || {
+            setup();
+            worker.run();
+        })?;
     Ok(io)
 }
 
@@ -134,8 +166,18 @@ impl IoThread {
                     self.close(token, CloseReason::PeerGone);
                 }
                 Ok(PortSetEvent::Writable(token)) => self.resume(token),
-                Err(RecvError::Timeout) => {}
-                Err(_) => std::thread::yield_now(),
+                Err(RecvError::Timeout | RecvError::PeerGone | RecvError::Malformed(_)) => {}
+                // The set itself failed (its task is gone, under the
+                // simulator): nothing more can arrive; close every channel.
+                Err(_) => {
+                    let inboxes: Vec<_> = lock(&self.inboxes).drain().collect();
+                    for (_, inbox) in inboxes {
+                        let _ = inbox.send(ChannelEvent::Closed(CloseReason::Failed(
+                            "the I/O thread's port set failed".into(),
+                        )));
+                    }
+                    return;
+                }
             }
         }
     }
@@ -213,7 +255,14 @@ impl Channel {
             queue: Mutex::new(VecDeque::new()),
             closed: Mutex::new(false),
         });
-        Ok((Channel { outbound, token }, inbox))
+        Ok((
+            Channel {
+                io,
+                outbound,
+                token,
+            },
+            inbox,
+        ))
     }
 
     /// Sends `message` without ever blocking: straight to the peer when its
@@ -236,11 +285,8 @@ impl Channel {
             Err(TrySendError::QueueFull(message)) => {
                 queue.push_back(message);
                 drop(queue);
-                // `open` started the I/O thread; it resumes the queue when
-                // the peer has room again.
-                if let Some(io) = IO.get() {
-                    io.watch(&self.outbound);
-                }
+                // The I/O thread resumes the queue when the peer has room.
+                self.io.watch(&self.outbound);
                 Ok(())
             }
             Err(other) => {
@@ -265,10 +311,8 @@ impl Channel {
     /// Stops receiving: the receive right leaves the I/O thread's set and
     /// is released, so the peer sees the channel gone. Idempotent.
     pub fn close(&self) {
-        if let Some(io) = IO.get() {
-            lock(&io.inboxes).remove(&self.token);
-            drop(io.set.remove(self.token));
-        }
+        lock(&self.io.inboxes).remove(&self.token);
+        drop(self.io.set.remove(self.token));
     }
 }
 

@@ -36,6 +36,8 @@ mod kernel;
 mod sim;
 
 #[cfg(feature = "mach-sim")]
+pub(crate) use sim::bind_thread_to;
+#[cfg(feature = "mach-sim")]
 pub use sim::debug_name;
 pub use sim::{
     GuardViolation, HeldRight, Task, TaskGuard, TaskId, audit, current_task, current_task_rights,

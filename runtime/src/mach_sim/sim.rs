@@ -195,3 +195,10 @@ pub fn debug_name(right: &crate::SendRight) -> mach_port_name_t {
         _ => super::port::MACH_PORT_NULL,
     }
 }
+
+#[cfg(feature = "mach-sim")]
+/// Binds the calling thread to the task with id `task` for good (used by
+/// threads the runtime starts on behalf of a task, such as its I/O thread).
+pub(crate) fn bind_thread_to(task: TaskId) {
+    k::set_current(Some(task));
+}

@@ -151,7 +151,8 @@ impl PortSet {
                 Outcome::Malformed(reason) => PortSetEvent::Malformed(token, reason),
                 Outcome::PeerGone => match self.remove(token) {
                     Some(right) => PortSetEvent::PeerGone(token, right),
-                    None => return Err(RecvError::PeerGone),
+                    // A member taken out meanwhile: nothing to report.
+                    None => continue,
                 },
             });
         }

@@ -44,6 +44,7 @@
 //! - [`channel`]: being built (frames and the bind handshake so far); the
 //!   I/O loop and actors come next.
 
+pub mod actor;
 pub mod channel;
 mod endpoint;
 #[cfg(not(target_vendor = "apple"))]

@@ -1,0 +1,201 @@
+//! Event loops: where actors' messages are delivered. A loop is a queue
+//! ordered by priority (FIFO within one priority), run either by a thread
+//! the runtime starts ([`EventLoop::spawn`]) or by the app's own thread
+//! ([`EventLoop::run_until`], [`EventLoop::run_one`]), so an app can keep
+//! its actors on, say, its main thread.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Delivery priority (LANGUAGE.md §6): higher ones are delivered first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// Background work.
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// User input.
+    Input,
+    /// Frame timing.
+    Vsync,
+    /// Control messages.
+    Control,
+}
+
+/// What a `[Compress]` message is replaced by: the actor and the message.
+pub type CompressKey = (u64, u32);
+
+type Job = Box<dyn FnOnce() + Send>;
+
+#[derive(Default)]
+struct Queue {
+    /// Ordered by priority (highest first), then arrival.
+    jobs: BTreeMap<(Reverse<Priority>, u64), Job>,
+    /// Where the undelivered instance of each compressible message sits.
+    compressed: HashMap<CompressKey, (Reverse<Priority>, u64)>,
+    /// The key of each compressible queued job, to forget it on delivery.
+    keys: HashMap<(Reverse<Priority>, u64), CompressKey>,
+    next: u64,
+    stopped: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+/// An event loop's queue; cheap to clone and to send to other threads.
+#[derive(Clone)]
+pub struct EventLoop {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for EventLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let queue = self.lock();
+        f.debug_struct("EventLoop")
+            .field("queued", &queue.jobs.len())
+            .field("stopped", &queue.stopped)
+            .finish()
+    }
+}
+
+impl Default for EventLoop {
+    fn default() -> EventLoop {
+        EventLoop::new()
+    }
+}
+
+impl EventLoop {
+    /// A loop nobody runs yet: run it with [`EventLoop::run_until`] or
+    /// [`EventLoop::run_one`] on a thread of yours.
+    pub fn new() -> EventLoop {
+        EventLoop {
+            shared: Arc::new(Shared {
+                queue: Mutex::new(Queue::default()),
+                ready: Condvar::new(),
+            }),
+        }
+    }
+
+    /// A loop run by a new thread named `name`, until [`EventLoop::stop`].
+    pub fn spawn(name: &str) -> std::io::Result<(EventLoop, JoinHandle<()>)> {
+        let event_loop = EventLoop::new();
+        let runner = event_loop.clone();
+        let thread = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || while runner.run_one(None) {})?;
+        Ok((event_loop, thread))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        // Jobs run outside the lock; a panic cannot leave the queue torn.
+        self.shared
+            .queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues `job` at `priority`. With a `compress` key, a queued and not
+    /// yet delivered job of the same key is replaced by this one, in its
+    /// place: the newest data is delivered, once, as early as the first.
+    pub fn post(
+        &self,
+        priority: Priority,
+        compress: Option<CompressKey>,
+        job: impl FnOnce() + Send + 'static,
+    ) {
+        let mut queue = self.lock();
+        if let Some(key) = compress {
+            if let Some(slot) = queue.compressed.get(&key).copied() {
+                queue.jobs.insert(slot, Box::new(job));
+                return;
+            }
+        }
+        let slot = (Reverse(priority), queue.next);
+        queue.next += 1;
+        queue.jobs.insert(slot, Box::new(job));
+        if let Some(key) = compress {
+            queue.compressed.insert(key, slot);
+            queue.keys.insert(slot, key);
+        }
+        drop(queue);
+        self.shared.ready.notify_one();
+    }
+
+    /// Runs the most urgent queued job, waiting up to `timeout` (forever
+    /// with `None`) for one. Returns false when the loop was stopped or
+    /// nothing came in time.
+    pub fn run_one(&self, timeout: Option<Duration>) -> bool {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut queue = self.lock();
+        loop {
+            if queue.stopped {
+                return false;
+            }
+            if let Some((slot, job)) = queue.jobs.pop_first() {
+                if let Some(key) = queue.keys.remove(&slot) {
+                    queue.compressed.remove(&key);
+                }
+                drop(queue);
+                job();
+                return true;
+            }
+            queue = match deadline {
+                None => self
+                    .shared
+                    .ready
+                    .wait(queue)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return false;
+                    }
+                    self.shared
+                        .ready
+                        .wait_timeout(queue, left)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .0
+                }
+            };
+        }
+    }
+
+    /// Runs jobs on the calling thread until `done()` holds (checked after
+    /// each job) or `timeout` passes; returns whether `done()` held.
+    pub fn run_until(&self, timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        while !done() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || !self.run_one(Some(left)) {
+                return done();
+            }
+        }
+        true
+    }
+
+    /// Jobs waiting.
+    pub fn queued(&self) -> usize {
+        self.lock().jobs.len()
+    }
+
+    /// Stops the loop: its runner returns, queued jobs are dropped.
+    pub fn stop(&self) {
+        let mut queue = self.lock();
+        queue.stopped = true;
+        queue.jobs.clear();
+        queue.compressed.clear();
+        queue.keys.clear();
+        drop(queue);
+        self.shared.ready.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,7 @@
+//! Actors and where they run. So far: event loops with delivery priorities
+//! and `[Compress]` (see `docs/runtime.md`); the actor tree, replies and
+//! sync calls come next.
+
+mod event_loop;
+
+pub use event_loop::{CompressKey, EventLoop, Priority};

@@ -3,5 +3,10 @@
 //! sync calls come next.
 
 mod event_loop;
+mod reply;
 
 pub use event_loop::{CompressKey, EventLoop, Priority};
+pub use reply::{
+    ANSWERED, PendingReplies, RESPONDER_DROPPED, Reply, ReplyError, ReplySink, Responder,
+    UnexpectedReply,
+};

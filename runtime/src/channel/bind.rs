@@ -10,6 +10,7 @@ use std::time::Duration;
 use super::frame::{FrameError, FrameFlags, FrameHeader};
 use super::hello::{BindError, Hello, HelloRegistry};
 use super::io::{Channel, ChannelEvent, CloseReason, SendError};
+use crate::actor::{PendingReplies, UnexpectedReply};
 use crate::endpoint::{Endpoint, ProtocolSide};
 use crate::platform::Credentials;
 use crate::right::Right;
@@ -22,6 +23,8 @@ pub struct Bound<S: ProtocolSide> {
     events: Receiver<ChannelEvent>,
     hello: HelloRegistry,
     closed: Option<CloseReason>,
+    /// Our calls waiting for the peer's replies.
+    pub(super) pending: PendingReplies,
     side: PhantomData<fn() -> S>,
 }
 
@@ -51,6 +54,8 @@ pub enum ChannelError {
     Frame(FrameError),
     /// A hello whose body did not decode; the channel is closed.
     Hello(DecodeError),
+    /// A reply that answers no pending call; the channel is closed.
+    Reply(UnexpectedReply),
 }
 
 impl std::fmt::Display for ChannelError {
@@ -61,6 +66,7 @@ impl std::fmt::Display for ChannelError {
             ChannelError::Bind(error) => write!(f, "bind refused: {error}"),
             ChannelError::Frame(error) => write!(f, "bad frame: {error}"),
             ChannelError::Hello(error) => write!(f, "bad hello: {error}"),
+            ChannelError::Reply(error) => write!(f, "bad reply: {error}"),
         }
     }
 }
@@ -90,13 +96,14 @@ impl<S: ProtocolSide> Endpoint<S> {
             events,
             hello: HelloRegistry::new::<S>(nonce, peer_kind),
             closed: None,
+            pending: PendingReplies::new(),
             side: PhantomData,
         })
     }
 }
 
 /// `message` with `header` in front of its bytes.
-fn framed(header: FrameHeader, message: Message) -> Message {
+pub(super) fn framed(header: FrameHeader, message: Message) -> Message {
     let mut bytes = Vec::with_capacity(FrameHeader::LEN + message.bytes.len());
     header.encode(&mut bytes);
     bytes.extend_from_slice(&message.bytes);
@@ -106,14 +113,27 @@ fn framed(header: FrameHeader, message: Message) -> Message {
     }
 }
 
+/// The body of a message [`framed`] made, as the caller gave it.
+fn unframed(message: Message) -> Message {
+    Message {
+        bytes: message.bytes[FrameHeader::LEN..].to_vec(),
+        rights: message.rights,
+    }
+}
+
 impl<S: ProtocolSide> Bound<S> {
     /// Sends a frame: `header`, then `message`'s body and rights. Never
-    /// blocks (see [`Channel::send`]).
+    /// blocks (see [`Channel::send`]); a refused `message` comes back as given.
     pub fn send(&self, header: FrameHeader, message: Message) -> Result<(), SendError> {
         if self.closed.is_some() {
             return Err(SendError::Closed(message));
         }
-        self.channel.send(framed(header, message))
+        self.channel
+            .send(framed(header, message))
+            .map_err(|error| match error {
+                SendError::Backpressure(framed) => SendError::Backpressure(unframed(framed)),
+                SendError::Closed(framed) => SendError::Closed(unframed(framed)),
+            })
     }
 
     /// Whether the peer's hello has been accepted.
@@ -131,12 +151,12 @@ impl<S: ProtocolSide> Bound<S> {
             let received = match self.events.recv_timeout(timeout) {
                 Ok(ChannelEvent::Message(received)) => received,
                 Ok(ChannelEvent::Closed(reason)) => {
-                    self.closed = Some(reason.clone());
+                    self.mark_closed(reason.clone());
                     return Err(ChannelError::Closed(reason));
                 }
                 Err(RecvTimeoutError::Timeout) => return Err(ChannelError::Timeout),
                 Err(RecvTimeoutError::Disconnected) => {
-                    self.closed = Some(CloseReason::PeerGone);
+                    self.mark_closed(CloseReason::PeerGone);
                     return Err(ChannelError::Closed(CloseReason::PeerGone));
                 }
             };
@@ -163,6 +183,16 @@ impl<S: ProtocolSide> Bound<S> {
                 // Nothing but a hello may come first.
                 return Err(self.refuse(ChannelError::Bind(BindError::NoHello)));
             }
+            if header.flags.contains(FrameFlags::REPLY) {
+                let body = Message {
+                    bytes: body,
+                    rights,
+                };
+                if let Err(error) = self.pending.complete(header.transaction, body) {
+                    return Err(self.refuse(ChannelError::Reply(error)));
+                }
+                continue;
+            }
             return Ok(Frame {
                 header,
                 body,
@@ -174,9 +204,36 @@ impl<S: ProtocolSide> Bound<S> {
 
     /// Closes the channel because of `error` and returns it.
     fn refuse(&mut self, error: ChannelError) -> ChannelError {
-        self.closed = Some(CloseReason::Failed(error.to_string()));
+        self.mark_closed(CloseReason::Failed(error.to_string()));
         // The peer sees the channel gone: our receive right is released.
         self.channel.close();
         error
+    }
+}
+
+impl<S: ProtocolSide> Bound<S> {
+    /// Records the close and fails every call still waiting for a reply.
+    pub(super) fn mark_closed(&mut self, reason: CloseReason) {
+        self.pending.fail_all(&reason);
+        self.closed = Some(reason);
+    }
+
+    /// Whether the channel has closed.
+    pub(super) fn is_closed(&self) -> bool {
+        self.closed.is_some()
+    }
+
+    /// The sending half, for responders.
+    pub(super) fn channel(&self) -> &Channel {
+        &self.channel
+    }
+}
+
+impl<S: ProtocolSide> Drop for Bound<S> {
+    fn drop(&mut self) {
+        // Callers still waiting on this channel learn it is gone now rather
+        // than at their timeout.
+        self.pending
+            .fail_all(&CloseReason::Failed("the channel's owner closed it".into()));
     }
 }

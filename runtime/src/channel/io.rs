@@ -269,12 +269,56 @@ impl Channel {
     /// queue has room, else into this channel's queue (bounded by
     /// [`SEND_QUEUE_LIMIT`]), which the I/O thread drains as the peer reads.
     pub fn send(&self, message: Message) -> Result<(), SendError> {
+        self.sender().send(message)
+    }
+
+    /// A handle that sends on this channel from anywhere (a `Responder`
+    /// answering from another thread); it does not keep the channel open
+    /// for receiving.
+    pub fn sender(&self) -> ChannelSender {
+        ChannelSender {
+            io: Arc::clone(&self.io),
+            outbound: Arc::clone(&self.outbound),
+        }
+    }
+
+    /// Frames waiting for the peer.
+    pub fn queued(&self) -> usize {
+        lock(&self.outbound.queue).len()
+    }
+
+    /// The channel's token in the I/O thread's port set.
+    pub fn token(&self) -> Token {
+        self.token
+    }
+}
+
+/// The sending half of a [`Channel`], cloneable and shareable.
+#[derive(Clone, Debug)]
+pub struct ChannelSender {
+    io: Arc<IoThread>,
+    outbound: Arc<Outbound>,
+}
+
+impl ChannelSender {
+    /// As [`Channel::send`].
+    pub fn send(&self, message: Message) -> Result<(), SendError> {
+        self.send_within(message, SEND_QUEUE_LIMIT)
+    }
+
+    /// Sends a reply, which may exceed [`SEND_QUEUE_LIMIT`]: the caller is
+    /// waiting for it, and replies are bounded by the calls the peer made.
+    pub fn send_reply(&self, message: Message) -> Result<(), SendError> {
+        self.send_within(message, usize::MAX)
+    }
+
+    fn send_within(&self, message: Message, limit: usize) -> Result<(), SendError> {
         if *lock(&self.outbound.closed) {
             return Err(SendError::Closed(message));
         }
         let mut queue = lock(&self.outbound.queue);
         if !queue.is_empty() {
-            if queue.len() >= SEND_QUEUE_LIMIT {
+            if queue.len() >= limit {
                 return Err(SendError::Backpressure(message));
             }
             queue.push_back(message);
@@ -294,16 +338,6 @@ impl Channel {
                 Err(SendError::Closed(other.into_message()))
             }
         }
-    }
-
-    /// Frames waiting for the peer.
-    pub fn queued(&self) -> usize {
-        lock(&self.outbound.queue).len()
-    }
-
-    /// The channel's token in the I/O thread's port set.
-    pub fn token(&self) -> Token {
-        self.token
     }
 }
 

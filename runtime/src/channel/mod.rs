@@ -7,6 +7,7 @@
 //! delivered in order). Actors, replies and event loops come next.
 
 mod bind;
+mod call;
 mod frame;
 mod hello;
 mod io;
@@ -14,4 +15,4 @@ mod io;
 pub use bind::{Bound, ChannelError, Frame};
 pub use frame::{FrameError, FrameFlags, FrameHeader};
 pub use hello::{BindError, Hello, HelloRegistry};
-pub use io::{Channel, ChannelEvent, CloseReason, SEND_QUEUE_LIMIT, SendError};
+pub use io::{Channel, ChannelEvent, ChannelSender, CloseReason, SEND_QUEUE_LIMIT, SendError};

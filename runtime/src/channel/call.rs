@@ -1,0 +1,84 @@
+//! Calls over a bound channel: a frame with a transaction number goes out
+//! and its [`Reply`] waits; the peer answers through a [`Responder`] made
+//! from the frame it received.
+
+use super::bind::{Bound, Frame, framed};
+use super::frame::{FrameFlags, FrameHeader};
+use super::io::{ChannelSender, SendError};
+use crate::actor::{Reply, ReplySink, Responder};
+use crate::endpoint::ProtocolSide;
+use crate::wire::{MachMessage, Message};
+
+/// Answers one call on the channel it came in on.
+struct ChannelReplySink {
+    sender: ChannelSender,
+    routing: u32,
+    message: u32,
+}
+
+impl ReplySink for ChannelReplySink {
+    fn send_reply(&self, transaction: u64, body: Message) {
+        let header = FrameHeader {
+            routing: self.routing,
+            message: self.message,
+            flags: FrameFlags::REPLY,
+            transaction,
+        };
+        // A closed channel already failed the caller's reply; the body's
+        // rights are released with the returned message.
+        drop(self.sender.send_reply(framed(header, body)));
+    }
+}
+
+impl<S: ProtocolSide> Bound<S> {
+    /// Sends message `message` to actor `routing` as a call whose answer
+    /// decodes as `T`. Never blocks; on a full queue or a closed channel
+    /// the body comes back and no reply is pending.
+    pub fn call<T: MachMessage>(
+        &self,
+        routing: u32,
+        message: u32,
+        body: Message,
+    ) -> Result<Reply<T>, SendError> {
+        if self.is_closed() {
+            return Err(SendError::Closed(body));
+        }
+        let (transaction, reply) = match self.pending.register::<T>() {
+            Ok(registered) => registered,
+            Err(_) => return Err(SendError::Closed(body)),
+        };
+        let header = FrameHeader {
+            routing,
+            message,
+            flags: FrameFlags::default(),
+            transaction,
+        };
+        match self.send(header, body) {
+            Ok(()) => Ok(reply),
+            Err(error) => {
+                reply.cancel();
+                Err(error)
+            }
+        }
+    }
+
+    /// The responder for a received call, or `None` for a frame that
+    /// expects no reply (transaction 0). The responder may move to any
+    /// thread and outlive this borrow.
+    pub fn responder<T: MachMessage>(&self, frame: &Frame) -> Option<Responder<T>> {
+        if frame.header.transaction == 0 || frame.header.flags.contains(FrameFlags::REPLY) {
+            return None;
+        }
+        let sink = ChannelReplySink {
+            sender: self.channel().sender(),
+            routing: frame.header.routing,
+            message: frame.header.message,
+        };
+        Some(Responder::new(frame.header.transaction, Box::new(sink)))
+    }
+
+    /// Calls still waiting for the peer's reply.
+    pub fn pending_calls(&self) -> usize {
+        self.pending.pending()
+    }
+}

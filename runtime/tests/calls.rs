@@ -1,0 +1,225 @@
+//! Calls over bound channels: a reply reaches its caller once, a dropped
+//! responder and a closed channel end the call with a typed error, and a
+//! peer's reply that answers no call closes the channel. Runs on both
+//! backends.
+#![cfg(target_os = "linux")]
+
+use std::thread;
+use std::time::Duration;
+
+use machproto_runtime::actor::{ReplyError, UnexpectedReply};
+use machproto_runtime::channel::{Bound, ChannelError, CloseReason, FrameFlags, FrameHeader};
+use machproto_runtime::wire::{self, Message};
+use machproto_runtime::{Protocol, ProtocolSide, Side, create_endpoints};
+
+const WAIT: Duration = Duration::from_secs(20);
+const PUMP: Duration = Duration::from_millis(200);
+
+struct Calc;
+struct CalcParent;
+struct CalcChild;
+impl ProtocolSide for CalcParent {
+    const PROTOCOL: &'static str = "test.Calc";
+    const SIDE: Side = Side::Parent;
+}
+impl ProtocolSide for CalcChild {
+    const PROTOCOL: &'static str = "test.Calc";
+    const SIDE: Side = Side::Child;
+}
+impl Protocol for Calc {
+    type Parent = CalcParent;
+    type Child = CalcChild;
+}
+
+/// Message 3 of the test protocol: `Double(u32) returns (u32)`.
+const DOUBLE: u32 = 3;
+
+fn pair() -> (Bound<CalcParent>, Bound<CalcChild>) {
+    let (parent, child) = create_endpoints::<Calc>().unwrap();
+    (
+        parent.bind("browser", None).unwrap(),
+        child.bind("content", None).unwrap(),
+    )
+}
+
+/// Receives on `bound` until nothing comes for a moment, so replies that
+/// arrived are handed to their calls (`recv` consumes them itself).
+fn pump<S: ProtocolSide>(bound: &mut Bound<S>) -> ChannelError {
+    match bound.recv(PUMP) {
+        Ok(frame) => panic!("unexpected frame {:?}", frame.header),
+        Err(error) => error,
+    }
+}
+
+#[test]
+fn a_call_is_answered_from_another_thread() {
+    let (mut parent, mut child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(21u32).unwrap())
+        .unwrap();
+    assert_eq!(parent.pending_calls(), 1);
+    let frame = child.recv(WAIT).unwrap();
+    assert_eq!(frame.header.message, DOUBLE);
+    let responder = child.responder::<u32>(&frame).unwrap();
+    let argument: u32 = wire::decode(Message {
+        bytes: frame.body,
+        rights: frame.rights,
+    })
+    .unwrap();
+    // The responder outlives the borrow and answers from elsewhere.
+    thread::spawn(move || responder.respond(argument * 2).unwrap())
+        .join()
+        .unwrap();
+    assert!(matches!(pump(&mut parent), ChannelError::Timeout));
+    assert_eq!(reply.wait(Duration::ZERO).unwrap(), 42);
+    assert_eq!(parent.pending_calls(), 0);
+}
+
+#[test]
+fn a_plain_message_has_no_responder() {
+    let (parent, mut child) = pair();
+    let header = FrameHeader {
+        routing: 0,
+        message: DOUBLE,
+        flags: FrameFlags::default(),
+        transaction: 0,
+    };
+    parent.send(header, wire::encode(1u32).unwrap()).unwrap();
+    let frame = child.recv(WAIT).unwrap();
+    assert!(child.responder::<u32>(&frame).is_none());
+}
+
+#[test]
+fn a_dropped_responder_rejects_the_call() {
+    let (mut parent, mut child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
+        .unwrap();
+    let frame = child.recv(WAIT).unwrap();
+    drop(child.responder::<u32>(&frame));
+    assert!(matches!(pump(&mut parent), ChannelError::Timeout));
+    assert!(matches!(
+        reply.wait(Duration::ZERO),
+        Err(ReplyError::ResponderDropped)
+    ));
+}
+
+#[test]
+fn a_peer_that_goes_away_fails_pending_calls() {
+    let (mut parent, child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
+        .unwrap();
+    drop(child);
+    assert!(matches!(
+        pump(&mut parent),
+        ChannelError::Closed(CloseReason::PeerGone)
+    ));
+    let result = reply.wait(Duration::ZERO);
+    assert!(
+        matches!(result, Err(ReplyError::Closed(CloseReason::PeerGone))),
+        "{result:?}"
+    );
+    // A closed channel takes no new calls.
+    assert!(parent.call::<u32>(0, DOUBLE, Message::default()).is_err());
+}
+
+#[test]
+fn dropping_the_channel_fails_calls_still_waiting() {
+    let (parent, _child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
+        .unwrap();
+    drop(parent);
+    assert!(matches!(
+        reply.wait(WAIT),
+        Err(ReplyError::Closed(CloseReason::Failed(_)))
+    ));
+}
+
+/// What a hostile child does: sends a reply frame it was never asked for.
+fn forged_reply(transaction: u64, body: Vec<u8>) -> ChannelError {
+    let (mut parent, child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
+        .unwrap();
+    let header = FrameHeader {
+        routing: 0,
+        message: DOUBLE,
+        flags: FrameFlags::REPLY,
+        transaction,
+    };
+    child
+        .send(
+            header,
+            Message {
+                bytes: body,
+                rights: Vec::new(),
+            },
+        )
+        .unwrap();
+    let error = pump(&mut parent);
+    // The channel closed, and so the honest call failed with it.
+    assert!(matches!(
+        reply.wait(Duration::ZERO),
+        Err(ReplyError::Closed(CloseReason::Failed(_)))
+    ));
+    assert!(matches!(parent.recv(PUMP), Err(ChannelError::Closed(_))));
+    error
+}
+
+#[test]
+fn a_reply_to_no_call_closes_the_channel() {
+    let error = forged_reply(99, vec![0, 1, 0, 0, 0]);
+    assert!(
+        matches!(
+            error,
+            ChannelError::Reply(UnexpectedReply::UnknownTransaction(99))
+        ),
+        "{error}"
+    );
+    let error = forged_reply(0, vec![0, 1, 0, 0, 0]);
+    assert!(
+        matches!(
+            error,
+            ChannelError::Reply(UnexpectedReply::UnknownTransaction(0))
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_reply_with_a_bad_status_closes_the_channel() {
+    let error = forged_reply(1, vec![7]);
+    assert!(
+        matches!(
+            error,
+            ChannelError::Reply(UnexpectedReply::BadStatus(Some(7)))
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_reply_of_the_wrong_shape_fails_only_that_call() {
+    let (mut parent, child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
+        .unwrap();
+    let header = FrameHeader {
+        routing: 0,
+        message: DOUBLE,
+        flags: FrameFlags::REPLY,
+        transaction: reply.transaction(),
+    };
+    let short = Message {
+        bytes: vec![0, 1],
+        rights: Vec::new(),
+    };
+    child.send(header, short).unwrap();
+    assert!(matches!(pump(&mut parent), ChannelError::Timeout));
+    assert!(matches!(
+        reply.wait(Duration::ZERO),
+        Err(ReplyError::Decode(_))
+    ));
+}

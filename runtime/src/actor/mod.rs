@@ -1,6 +1,6 @@
 //! Actors and where they run. So far: event loops with delivery priorities
-//! and `[Compress]` (see `docs/runtime.md`); the actor tree, replies and
-//! sync calls come next.
+//! and `[Compress]`, and replies to async calls (see `docs/runtime.md`);
+//! the actor tree and sync calls come next.
 
 mod event_loop;
 mod reply;

@@ -4,7 +4,8 @@
 //! This layer is being built. What exists: the frame header, the hello
 //! handshake's message and checks, and [`Channel`] over the process's one
 //! I/O thread (bounded send queues that never block, arrivals and closes
-//! delivered in order). Actors, replies and event loops come next.
+//! delivered in order), and calls whose replies come back through the
+//! bound channel. The actor tree and sync calls come next.
 
 mod bind;
 mod call;

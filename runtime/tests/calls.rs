@@ -223,3 +223,56 @@ fn a_reply_of_the_wrong_shape_fails_only_that_call() {
         Err(ReplyError::Decode(_))
     ));
 }
+
+#[test]
+fn the_owner_waits_for_a_reply_and_keeps_what_came_first() {
+    let (mut parent, mut child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
+        .unwrap();
+    let frame = child.recv(WAIT).unwrap();
+    let responder = child.responder::<u32>(&frame).unwrap();
+    let note = FrameHeader {
+        routing: 0,
+        message: 9,
+        flags: FrameFlags::default(),
+        transaction: 0,
+    };
+    child.send(note, wire::encode(1u32).unwrap()).unwrap();
+    responder.respond(10).unwrap();
+    assert_eq!(parent.wait_reply(reply, WAIT).unwrap(), 10);
+    // The frame that came before the reply is still delivered, first.
+    assert_eq!(parent.recv(WAIT).unwrap().header.message, 9);
+}
+
+#[test]
+fn waiting_for_a_reply_that_never_comes_times_out() {
+    let (mut parent, mut child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
+        .unwrap();
+    let frame = child.recv(WAIT).unwrap();
+    let responder = child.responder::<u32>(&frame).unwrap();
+    assert!(matches!(
+        parent.wait_reply(reply, PUMP),
+        Err(ReplyError::Timeout)
+    ));
+    assert_eq!(parent.pending_calls(), 0);
+    // The late answer is discarded, not taken for a forged reply.
+    responder.respond(10).unwrap();
+    assert!(matches!(pump(&mut parent), ChannelError::Timeout));
+}
+
+#[test]
+fn waiting_for_a_reply_ends_when_the_peer_goes_away() {
+    let (mut parent, child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
+        .unwrap();
+    drop(child);
+    let result = parent.wait_reply(reply, WAIT);
+    assert!(
+        matches!(result, Err(ReplyError::Closed(CloseReason::PeerGone))),
+        "{result:?}"
+    );
+}

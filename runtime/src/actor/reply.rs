@@ -247,6 +247,11 @@ impl<T: MachMessage> Reply<T> {
         self.transaction
     }
 
+    /// Whether the reply (or the call's failure) has come.
+    pub fn is_done(&self) -> bool {
+        matches!(&*lock(&self.slot.state), SlotState::Done(_))
+    }
+
     /// Blocks the calling thread until the reply, at most `timeout`.
     pub fn wait(self, timeout: Duration) -> Result<T, ReplyError> {
         let deadline = Instant::now() + timeout;

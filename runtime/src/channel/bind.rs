@@ -3,6 +3,7 @@
 //! peer's hello — exactly one, of the same endpoint pair, protocol and the
 //! other side. Anything else closes the channel with a typed error.
 
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
@@ -25,6 +26,8 @@ pub struct Bound<S: ProtocolSide> {
     closed: Option<CloseReason>,
     /// Our calls waiting for the peer's replies.
     pub(super) pending: PendingReplies,
+    /// Frames that arrived while the owner waited for a reply, in order.
+    pub(super) backlog: VecDeque<Frame>,
     side: PhantomData<fn() -> S>,
 }
 
@@ -97,6 +100,7 @@ impl<S: ProtocolSide> Endpoint<S> {
             hello: HelloRegistry::new::<S>(nonce, peer_kind),
             closed: None,
             pending: PendingReplies::new(),
+            backlog: VecDeque::new(),
             side: PhantomData,
         })
     }
@@ -141,65 +145,77 @@ impl<S: ProtocolSide> Bound<S> {
         self.hello.is_bound()
     }
 
-    /// The next frame from the peer, waiting up to `timeout`. The peer's
-    /// hello is checked (and not returned) on the way.
+    /// The next frame from the peer, waiting up to `timeout` for each
+    /// arrival. The peer's hello is checked, and replies handed to their
+    /// calls, on the way; neither is returned.
     pub fn recv(&mut self, timeout: Duration) -> Result<Frame, ChannelError> {
-        loop {
-            if let Some(reason) = &self.closed {
-                return Err(ChannelError::Closed(reason.clone()));
-            }
-            let received = match self.events.recv_timeout(timeout) {
-                Ok(ChannelEvent::Message(received)) => received,
-                Ok(ChannelEvent::Closed(reason)) => {
-                    self.mark_closed(reason.clone());
-                    return Err(ChannelError::Closed(reason));
-                }
-                Err(RecvTimeoutError::Timeout) => return Err(ChannelError::Timeout),
-                Err(RecvTimeoutError::Disconnected) => {
-                    self.mark_closed(CloseReason::PeerGone);
-                    return Err(ChannelError::Closed(CloseReason::PeerGone));
-                }
-            };
-            let sender = received.sender;
-            let (header, body) = match FrameHeader::decode(&received.message.bytes) {
-                Ok((header, body)) => (header, body.to_vec()),
-                Err(error) => return Err(self.refuse(ChannelError::Frame(error))),
-            };
-            let rights = received.message.rights;
-            if header.flags.contains(FrameFlags::HELLO) {
-                let hello: Hello = match wire::decode(Message {
-                    bytes: body,
-                    rights,
-                }) {
-                    Ok(hello) => hello,
-                    Err(error) => return Err(self.refuse(ChannelError::Hello(error))),
-                };
-                if let Err(error) = self.hello.accept(&hello) {
-                    return Err(self.refuse(ChannelError::Bind(error)));
-                }
-                continue;
-            }
-            if !self.hello.is_bound() {
-                // Nothing but a hello may come first.
-                return Err(self.refuse(ChannelError::Bind(BindError::NoHello)));
-            }
-            if header.flags.contains(FrameFlags::REPLY) {
-                let body = Message {
-                    bytes: body,
-                    rights,
-                };
-                if let Err(error) = self.pending.complete(header.transaction, body) {
-                    return Err(self.refuse(ChannelError::Reply(error)));
-                }
-                continue;
-            }
-            return Ok(Frame {
-                header,
-                body,
-                rights,
-                sender,
-            });
+        if let Some(frame) = self.backlog.pop_front() {
+            return Ok(frame);
         }
+        loop {
+            if let Some(frame) = self.receive_one(timeout)? {
+                return Ok(frame);
+            }
+        }
+    }
+
+    /// Takes one arrival: `Some` frame for the owner, or `None` when it was
+    /// a hello or a reply (handled here).
+    pub(super) fn receive_one(&mut self, timeout: Duration) -> Result<Option<Frame>, ChannelError> {
+        if let Some(reason) = &self.closed {
+            return Err(ChannelError::Closed(reason.clone()));
+        }
+        let received = match self.events.recv_timeout(timeout) {
+            Ok(ChannelEvent::Message(received)) => received,
+            Ok(ChannelEvent::Closed(reason)) => {
+                self.mark_closed(reason.clone());
+                return Err(ChannelError::Closed(reason));
+            }
+            Err(RecvTimeoutError::Timeout) => return Err(ChannelError::Timeout),
+            Err(RecvTimeoutError::Disconnected) => {
+                self.mark_closed(CloseReason::PeerGone);
+                return Err(ChannelError::Closed(CloseReason::PeerGone));
+            }
+        };
+        let sender = received.sender;
+        let (header, body) = match FrameHeader::decode(&received.message.bytes) {
+            Ok((header, body)) => (header, body.to_vec()),
+            Err(error) => return Err(self.refuse(ChannelError::Frame(error))),
+        };
+        let rights = received.message.rights;
+        if header.flags.contains(FrameFlags::HELLO) {
+            let hello: Hello = match wire::decode(Message {
+                bytes: body,
+                rights,
+            }) {
+                Ok(hello) => hello,
+                Err(error) => return Err(self.refuse(ChannelError::Hello(error))),
+            };
+            if let Err(error) = self.hello.accept(&hello) {
+                return Err(self.refuse(ChannelError::Bind(error)));
+            }
+            return Ok(None);
+        }
+        if !self.hello.is_bound() {
+            // Nothing but a hello may come first.
+            return Err(self.refuse(ChannelError::Bind(BindError::NoHello)));
+        }
+        if header.flags.contains(FrameFlags::REPLY) {
+            let body = Message {
+                bytes: body,
+                rights,
+            };
+            if let Err(error) = self.pending.complete(header.transaction, body) {
+                return Err(self.refuse(ChannelError::Reply(error)));
+            }
+            return Ok(None);
+        }
+        Ok(Some(Frame {
+            header,
+            body,
+            rights,
+            sender,
+        }))
     }
 
     /// Closes the channel because of `error` and returns it.

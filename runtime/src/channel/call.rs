@@ -2,10 +2,12 @@
 //! and its [`Reply`] waits; the peer answers through a [`Responder`] made
 //! from the frame it received.
 
-use super::bind::{Bound, Frame, framed};
+use std::time::{Duration, Instant};
+
+use super::bind::{Bound, ChannelError, Frame, framed};
 use super::frame::{FrameFlags, FrameHeader};
 use super::io::{ChannelSender, SendError};
-use crate::actor::{Reply, ReplySink, Responder};
+use crate::actor::{Reply, ReplyError, ReplySink, Responder};
 use crate::endpoint::ProtocolSide;
 use crate::wire::{MachMessage, Message};
 
@@ -75,6 +77,29 @@ impl<S: ProtocolSide> Bound<S> {
             message: frame.header.message,
         };
         Some(Responder::new(frame.header.transaction, Box::new(sink)))
+    }
+
+    /// Waits up to `timeout` for `reply` on the thread that owns this
+    /// channel, receiving meanwhile: frames that arrive first are kept, in
+    /// order, for the next [`Bound::recv`]. (A thread that does not own the
+    /// channel uses [`Reply::wait`] while the owner receives.)
+    pub fn wait_reply<T: MachMessage>(
+        &mut self,
+        reply: Reply<T>,
+        timeout: Duration,
+    ) -> Result<T, ReplyError> {
+        let deadline = Instant::now() + timeout;
+        while !reply.is_done() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.receive_one(left) {
+                Ok(Some(frame)) => self.backlog.push_back(frame),
+                Ok(None) => {}
+                Err(ChannelError::Timeout) => return Err(ReplyError::Timeout),
+                // The close failed every pending call, this one included.
+                Err(_) => break,
+            }
+        }
+        reply.wait(Duration::ZERO)
     }
 
     /// Calls still waiting for the peer's reply.

@@ -33,16 +33,21 @@ pub(crate) enum Row {
     Rtt16Rights,
     ShmReused,
     ShmNew,
+    /// An actor-level call with a 64-byte argument and reply. Raw sockets
+    /// and ipc-channel have no actors: for them this is their plain 64-byte
+    /// round trip, the baseline the call is judged against.
+    CallReply64,
 }
 
 impl Row {
-    pub(crate) const ALL: [Row; 6] = [
+    pub(crate) const ALL: [Row; 7] = [
         Row::Rtt64,
         Row::Oneway64,
         Row::Rtt1Right,
         Row::Rtt16Rights,
         Row::ShmReused,
         Row::ShmNew,
+        Row::CallReply64,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -53,6 +58,7 @@ impl Row {
             Row::Rtt16Rights => "rtt_16_rights",
             Row::ShmReused => "shm_1mib_reused",
             Row::ShmNew => "shm_1mib_new_region",
+            Row::CallReply64 => "call_reply_64b",
         }
     }
 

@@ -5,9 +5,13 @@ use std::io;
 use std::process::Child;
 use std::time::{Duration, Instant};
 
+use machproto_runtime::channel::Bound;
 use machproto_runtime::platform::{self, Mapping, pass_descriptor, take_inherited};
-use machproto_runtime::wire::Message;
-use machproto_runtime::{ReceiveRight, Right, SendRight, SharedMemory};
+use machproto_runtime::wire::{self, Message};
+use machproto_runtime::{
+    Endpoint, Protocol, ProtocolSide, ReceiveRight, Right, SendRight, SharedMemory, Side,
+    create_endpoints,
+};
 use rustix::net::{AddressFamily, Shutdown, SocketFlags, SocketType};
 
 use crate::common::{
@@ -31,6 +35,27 @@ fn ack() -> Message {
     message(vec![b'A'], Vec::new())
 }
 
+/// The protocol of the `call_reply_64b` row: the parent calls `Echo`, the
+/// child answers with the same bytes.
+struct Bench;
+struct BenchParent;
+struct BenchChild;
+impl ProtocolSide for BenchParent {
+    const PROTOCOL: &'static str = "bench.Bench";
+    const SIDE: Side = Side::Parent;
+}
+impl ProtocolSide for BenchChild {
+    const PROTOCOL: &'static str = "bench.Bench";
+    const SIDE: Side = Side::Child;
+}
+impl Protocol for Bench {
+    type Parent = BenchParent;
+    type Child = BenchChild;
+}
+const ECHO: u32 = 1;
+/// How long one call may take before the run is declared failed.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The parent's side.
 #[derive(Debug)]
 pub(crate) struct Ours {
@@ -45,6 +70,8 @@ pub(crate) struct Ours {
     /// The region of `shm_1mib_reused`, mapped once; the child has it too.
     shared: Mapping,
     source: Vec<u8>,
+    /// The parent side of the actor-level channel.
+    bound: Bound<BenchParent>,
 }
 
 /// The port that carries the child's setup message: made here, rather than
@@ -74,10 +101,17 @@ pub(crate) fn spawn(pinned: bool) -> io::Result<Box<dyn Parent>> {
     let (from_child, to_parent) = platform::port()?;
     let region = SharedMemory::new(SHM_LEN as u64)?;
     let shared = region.map()?;
+    let (parent_end, child_end) = create_endpoints::<Bench>()?;
+    let (end_receive, end_send, nonce) = child_end.into_parts();
     boot.send(
         message(
-            b"setup".to_vec(),
-            vec![Right::Send(to_parent), Right::SharedMemory(region)],
+            nonce.to_le_bytes().to_vec(),
+            vec![
+                Right::Send(to_parent),
+                Right::SharedMemory(region),
+                Right::Receive(end_receive),
+                Right::Send(end_send),
+            ],
         ),
         SETUP_TIMEOUT,
     )
@@ -102,6 +136,7 @@ pub(crate) fn spawn(pinned: bool) -> io::Result<Box<dyn Parent>> {
         _ports: ports,
         shared,
         source: pattern(),
+        bound: parent_end.bind("bench-parent", Some("bench-child"))?,
     }))
 }
 
@@ -140,6 +175,17 @@ impl Parent for Ours {
                     recv(&self.from_child)?;
                 }
             }
+            Row::CallReply64 => {
+                for _ in 0..iters {
+                    let argument = wire::encode(payload.clone()).map_err(io_err)?;
+                    let reply = self
+                        .bound
+                        .call::<Vec<u8>>(0, ECHO, argument)
+                        .map_err(io_err)?;
+                    let answer = self.bound.wait_reply(reply, CALL_TIMEOUT);
+                    black_box(answer.map_err(io_err)?);
+                }
+            }
             Row::ShmNew => {
                 for _ in 0..iters {
                     let region = SharedMemory::new(SHM_LEN as u64)?;
@@ -172,11 +218,21 @@ pub(crate) fn child() -> io::Result<()> {
     let boot = ReceiveRight::from_fd(take_inherited(CHILD_FD)?);
     let setup = boot.recv(SETUP_TIMEOUT).map_err(io_err)?;
     let mut rights = setup.message.rights.into_iter();
-    let (Some(Right::Send(to_parent)), Some(Right::SharedMemory(region))) =
-        (rights.next(), rights.next())
+    let (
+        Some(Right::Send(to_parent)),
+        Some(Right::SharedMemory(region)),
+        Some(Right::Receive(end_receive)),
+        Some(Right::Send(end_send)),
+    ) = (rights.next(), rights.next(), rights.next(), rights.next())
     else {
         return Err(io::Error::other("bad setup message"));
     };
+    let nonce: [u8; 16] = setup.message.bytes[..]
+        .try_into()
+        .map_err(|_| io::Error::other("bad setup nonce"))?;
+    let endpoint =
+        Endpoint::<BenchChild>::from_parts(end_receive, end_send, u128::from_le_bytes(nonce));
+    let mut bound = endpoint.bind("bench-child", Some("bench-parent"))?;
     let shared = region.map_read_only()?;
     drop(region);
     let (from_parent, to_child) = platform::port()?;
@@ -214,6 +270,17 @@ pub(crate) fn child() -> io::Result<()> {
                     out.copy_from_slice(shared.as_slice());
                     black_box(&mut out);
                     send(&to_parent, ack())?;
+                }
+            }
+            Row::CallReply64 => {
+                for _ in 0..iters {
+                    let frame = bound.recv(CALL_TIMEOUT).map_err(io_err)?;
+                    let responder = bound
+                        .responder::<Vec<u8>>(&frame)
+                        .ok_or_else(|| io::Error::other("a call without a transaction"))?;
+                    let argument: Vec<u8> = wire::decode(message(frame.body, frame.rights))
+                        .map_err(io_err)?;
+                    responder.respond(argument).map_err(io_err)?;
                 }
             }
             Row::ShmNew => {

@@ -18,7 +18,6 @@ use crate::right::Right;
 use crate::wire::{self, DecodeError, Message};
 
 /// A bound endpoint of side `S`: frames in and out of one channel.
-#[derive(Debug)]
 pub struct Bound<S: ProtocolSide> {
     channel: Channel,
     events: Receiver<ChannelEvent>,
@@ -242,6 +241,19 @@ impl<S: ProtocolSide> Bound<S> {
     /// The sending half, for responders.
     pub(super) fn channel(&self) -> &Channel {
         &self.channel
+    }
+}
+
+impl<S: ProtocolSide> std::fmt::Debug for Bound<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bound")
+            .field("protocol", &S::PROTOCOL)
+            .field("side", &S::SIDE)
+            .field("channel", &self.channel)
+            .field("closed", &self.closed)
+            .field("pending", &self.pending)
+            .field("backlog", &self.backlog.len())
+            .finish()
     }
 }
 

@@ -278,8 +278,8 @@ pub(crate) fn child() -> io::Result<()> {
                     let responder = bound
                         .responder::<Vec<u8>>(&frame)
                         .ok_or_else(|| io::Error::other("a call without a transaction"))?;
-                    let argument: Vec<u8> = wire::decode(message(frame.body, frame.rights))
-                        .map_err(io_err)?;
+                    let argument: Vec<u8> =
+                        wire::decode(message(frame.body, frame.rights)).map_err(io_err)?;
                     responder.respond(argument).map_err(io_err)?;
                 }
             }

@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use machproto_runtime::actor::{ReplyError, UnexpectedReply};
 use machproto_runtime::channel::{Bound, ChannelError, CloseReason, FrameFlags, FrameHeader};
+use machproto_runtime::platform::{self, RecvError};
 use machproto_runtime::wire::{self, Message};
-use machproto_runtime::{Protocol, ProtocolSide, Side, create_endpoints};
+use machproto_runtime::{Protocol, ProtocolSide, ReceiveRight, Right, Side, create_endpoints};
 
 const WAIT: Duration = Duration::from_secs(20);
 const PUMP: Duration = Duration::from_millis(200);
@@ -275,4 +276,80 @@ fn waiting_for_a_reply_ends_when_the_peer_goes_away() {
         matches!(result, Err(ReplyError::Closed(CloseReason::PeerGone))),
         "{result:?}"
     );
+}
+
+/// A probe port: the returned send right goes into a reply; once every
+/// copy of it is released, the probe's `recv` reports `PeerGone`.
+fn probe() -> (ReceiveRight, Right) {
+    let (receive, send) = platform::port().unwrap();
+    (receive, Right::Send(send))
+}
+
+fn assert_released(probe: &ReceiveRight) {
+    let result = probe.recv(Some(WAIT));
+    assert!(matches!(result, Err(RecvError::PeerGone)), "{result:?}");
+}
+
+#[test]
+fn rights_in_refused_or_unwanted_replies_are_released() {
+    // A forged reply: the channel closes and the right goes with it.
+    let (mut parent, child) = pair();
+    let (watch, right) = probe();
+    let header = FrameHeader {
+        routing: 0,
+        message: DOUBLE,
+        flags: FrameFlags::REPLY,
+        transaction: 42,
+    };
+    let forged = Message {
+        bytes: vec![0, 1, 0, 0, 0],
+        rights: vec![right],
+    };
+    child.send(header, forged).unwrap();
+    assert!(matches!(pump(&mut parent), ChannelError::Reply(_)));
+    assert_released(&watch);
+
+    // A reply whose value does not claim the right it carries.
+    let (mut parent, child) = pair();
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
+        .unwrap();
+    let (watch, right) = probe();
+    let header = FrameHeader {
+        transaction: reply.transaction(),
+        ..header
+    };
+    let extra = Message {
+        bytes: vec![0, 2, 0, 0, 0],
+        rights: vec![right],
+    };
+    child.send(header, extra).unwrap();
+    assert!(matches!(
+        parent.wait_reply(reply, WAIT),
+        Err(ReplyError::Decode(_))
+    ));
+    assert_released(&watch);
+
+    // A late reply to a call its caller gave up on.
+    let reply = parent
+        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
+        .unwrap();
+    let transaction = reply.transaction();
+    drop(reply);
+    let (watch, right) = probe();
+    let late = Message {
+        bytes: vec![0, 2, 0, 0, 0],
+        rights: vec![right],
+    };
+    child
+        .send(
+            FrameHeader {
+                transaction,
+                ..header
+            },
+            late,
+        )
+        .unwrap();
+    assert!(matches!(pump(&mut parent), ChannelError::Timeout));
+    assert_released(&watch);
 }

@@ -59,9 +59,9 @@ fn a_call_is_answered_from_another_thread() {
         .call::<u32>(0, DOUBLE, wire::encode(21u32).unwrap())
         .unwrap();
     assert_eq!(parent.pending_calls(), 1);
-    let frame = child.recv(WAIT).unwrap();
+    let mut frame = child.recv(WAIT).unwrap();
     assert_eq!(frame.header.message, DOUBLE);
-    let responder = child.responder::<u32>(&frame).unwrap();
+    let responder = child.responder::<u32>(&mut frame).unwrap();
     let argument: u32 = wire::decode(Message {
         bytes: frame.body,
         rights: frame.rights,
@@ -86,8 +86,8 @@ fn a_plain_message_has_no_responder() {
         transaction: 0,
     };
     parent.send(header, wire::encode(1u32).unwrap()).unwrap();
-    let frame = child.recv(WAIT).unwrap();
-    assert!(child.responder::<u32>(&frame).is_none());
+    let mut frame = child.recv(WAIT).unwrap();
+    assert!(child.responder::<u32>(&mut frame).is_none());
 }
 
 #[test]
@@ -96,8 +96,8 @@ fn a_dropped_responder_rejects_the_call() {
     let reply = parent
         .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
         .unwrap();
-    let frame = child.recv(WAIT).unwrap();
-    drop(child.responder::<u32>(&frame));
+    let mut frame = child.recv(WAIT).unwrap();
+    drop(child.responder::<u32>(&mut frame));
     assert!(matches!(pump(&mut parent), ChannelError::Timeout));
     assert!(matches!(
         reply.wait(Duration::ZERO),
@@ -231,8 +231,8 @@ fn the_owner_waits_for_a_reply_and_keeps_what_came_first() {
     let reply = parent
         .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
         .unwrap();
-    let frame = child.recv(WAIT).unwrap();
-    let responder = child.responder::<u32>(&frame).unwrap();
+    let mut frame = child.recv(WAIT).unwrap();
+    let responder = child.responder::<u32>(&mut frame).unwrap();
     let note = FrameHeader {
         routing: 0,
         message: 9,
@@ -252,8 +252,8 @@ fn waiting_for_a_reply_that_never_comes_times_out() {
     let reply = parent
         .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
         .unwrap();
-    let frame = child.recv(WAIT).unwrap();
-    let responder = child.responder::<u32>(&frame).unwrap();
+    let mut frame = child.recv(WAIT).unwrap();
+    let responder = child.responder::<u32>(&mut frame).unwrap();
     assert!(matches!(
         parent.wait_reply(reply, PUMP),
         Err(ReplyError::Timeout)

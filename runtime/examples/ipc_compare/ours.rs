@@ -274,9 +274,9 @@ pub(crate) fn child() -> io::Result<()> {
             }
             Row::CallReply64 => {
                 for _ in 0..iters {
-                    let frame = bound.recv(CALL_TIMEOUT).map_err(io_err)?;
+                    let mut frame = bound.recv(CALL_TIMEOUT).map_err(io_err)?;
                     let responder = bound
-                        .responder::<Vec<u8>>(&frame)
+                        .responder::<Vec<u8>>(&mut frame)
                         .ok_or_else(|| io::Error::other("a call without a transaction"))?;
                     let argument: Vec<u8> =
                         wire::decode(message(frame.body, frame.rights)).map_err(io_err)?;

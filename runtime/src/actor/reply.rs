@@ -170,6 +170,14 @@ impl PendingReplies {
         Ok((transaction, reply))
     }
 
+    /// A transaction number for a call whose reply does not come back
+    /// through this table (a sync call's goes to its own reply port).
+    pub fn next_transaction(&self) -> u64 {
+        let mut table = lock(&self.table);
+        table.next += 1;
+        table.next
+    }
+
     /// Hands a reply frame's body to its call. A violation leaves the call
     /// pending: the channel closes over it, which fails it with the reason.
     pub fn complete(&self, transaction: u64, body: Message) -> Result<(), UnexpectedReply> {
@@ -329,10 +337,11 @@ impl<T> Drop for Reply<T> {
     }
 }
 
-/// Where a [`Responder`] sends its one reply frame.
+/// Where a [`Responder`] sends its one reply: back over the channel, or to
+/// the reply right a sync call carried.
 pub trait ReplySink: Send {
     /// Sends the reply body (status byte first) for `transaction`.
-    fn send_reply(&self, transaction: u64, body: Message);
+    fn send_reply(self: Box<Self>, transaction: u64, body: Message);
 }
 
 /// The callee's side of a call: answer it once with [`Responder::respond`].

@@ -14,7 +14,7 @@ struct Loopback {
 }
 
 impl ReplySink for Loopback {
-    fn send_reply(&self, transaction: u64, body: Message) {
+    fn send_reply(self: Box<Self>, transaction: u64, body: Message) {
         let result = self.table.complete(transaction, body);
         self.results.lock().unwrap().push(result);
     }

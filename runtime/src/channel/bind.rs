@@ -14,7 +14,7 @@ use super::io::{Channel, ChannelEvent, CloseReason, SendError};
 use crate::actor::{PendingReplies, UnexpectedReply};
 use crate::endpoint::{Endpoint, ProtocolSide};
 use crate::platform::Credentials;
-use crate::right::Right;
+use crate::right::{Right, SendOnceRight};
 use crate::wire::{self, DecodeError, Message};
 
 /// A bound endpoint of side `S`: frames in and out of one channel.
@@ -41,6 +41,10 @@ pub struct Frame {
     pub rights: Vec<Right>,
     /// Who sent it, as the kernel saw it.
     pub sender: Credentials,
+    /// For a sync call: the right its reply goes to, which
+    /// [`Bound::responder`] takes (dropped unanswered, the caller learns
+    /// the call went unanswered).
+    pub reply_to: Option<SendOnceRight>,
 }
 
 /// Why a bound channel did not deliver a frame.
@@ -58,6 +62,9 @@ pub enum ChannelError {
     Hello(DecodeError),
     /// A reply that answers no pending call; the channel is closed.
     Reply(UnexpectedReply),
+    /// A sync call whose last right is not a send-once reply right; the
+    /// channel is closed.
+    SyncWithoutReplyRight,
 }
 
 impl std::fmt::Display for ChannelError {
@@ -69,6 +76,9 @@ impl std::fmt::Display for ChannelError {
             ChannelError::Frame(error) => write!(f, "bad frame: {error}"),
             ChannelError::Hello(error) => write!(f, "bad hello: {error}"),
             ChannelError::Reply(error) => write!(f, "bad reply: {error}"),
+            ChannelError::SyncWithoutReplyRight => {
+                write!(f, "sync call without a send-once reply right")
+            }
         }
     }
 }
@@ -209,11 +219,22 @@ impl<S: ProtocolSide> Bound<S> {
             }
             return Ok(None);
         }
+        let mut rights = rights;
+        let reply_to = if header.flags.contains(FrameFlags::SYNC) {
+            match rights.pop() {
+                Some(Right::SendOnce(reply_to)) => Some(reply_to),
+                // The rights taken so far are released as they drop.
+                _ => return Err(self.refuse(ChannelError::SyncWithoutReplyRight)),
+            }
+        } else {
+            None
+        };
         Ok(Some(Frame {
             header,
             body,
             rights,
             sender,
+            reply_to,
         }))
     }
 

@@ -9,6 +9,7 @@ use super::frame::{FrameFlags, FrameHeader};
 use super::io::{ChannelSender, SendError};
 use crate::actor::{Reply, ReplyError, ReplySink, Responder};
 use crate::endpoint::ProtocolSide;
+use crate::right::SendOnceRight;
 use crate::wire::{MachMessage, Message};
 
 /// Answers one call on the channel it came in on.
@@ -19,7 +20,7 @@ struct ChannelReplySink {
 }
 
 impl ReplySink for ChannelReplySink {
-    fn send_reply(&self, transaction: u64, body: Message) {
+    fn send_reply(self: Box<Self>, transaction: u64, body: Message) {
         let header = FrameHeader {
             routing: self.routing,
             message: self.message,
@@ -29,6 +30,19 @@ impl ReplySink for ChannelReplySink {
         // A closed channel already failed the caller's reply; the body's
         // rights are released with the returned message.
         drop(self.sender.send_reply(framed(header, body)));
+    }
+}
+
+/// Answers one sync call on the reply right it carried.
+struct SendOnceSink {
+    reply_to: SendOnceRight,
+}
+
+impl ReplySink for SendOnceSink {
+    fn send_reply(self: Box<Self>, _transaction: u64, body: Message) {
+        // A caller that stopped waiting has released its reply port; the
+        // body's rights are released with the refused message.
+        drop(self.reply_to.send(body));
     }
 }
 
@@ -65,9 +79,14 @@ impl<S: ProtocolSide> Bound<S> {
     }
 
     /// The responder for a received call, or `None` for a frame that
-    /// expects no reply (transaction 0). The responder may move to any
-    /// thread and outlive this borrow.
-    pub fn responder<T: MachMessage>(&self, frame: &Frame) -> Option<Responder<T>> {
+    /// expects no reply (transaction 0). For a sync call it takes the
+    /// frame's reply right. The responder may move to any thread and
+    /// outlive this borrow.
+    pub fn responder<T: MachMessage>(&self, frame: &mut Frame) -> Option<Responder<T>> {
+        if let Some(reply_to) = frame.reply_to.take() {
+            let sink = SendOnceSink { reply_to };
+            return Some(Responder::new(frame.header.transaction, Box::new(sink)));
+        }
         if frame.header.transaction == 0 || frame.header.flags.contains(FrameFlags::REPLY) {
             return None;
         }

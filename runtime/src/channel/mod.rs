@@ -12,8 +12,10 @@ mod call;
 mod frame;
 mod hello;
 mod io;
+mod sync_call;
 
 pub use bind::{Bound, ChannelError, Frame};
 pub use frame::{FrameError, FrameFlags, FrameHeader};
 pub use hello::{BindError, Hello, HelloRegistry};
 pub use io::{Channel, ChannelEvent, ChannelSender, CloseReason, SEND_QUEUE_LIMIT, SendError};
+pub use sync_call::SyncCallError;

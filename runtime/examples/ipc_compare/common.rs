@@ -37,10 +37,13 @@ pub(crate) enum Row {
     /// and ipc-channel have no actors: for them this is their plain 64-byte
     /// round trip, the baseline the call is judged against.
     CallReply64,
+    /// A sync call with a 64-byte argument and reply (the same baseline
+    /// for raw sockets and ipc-channel).
+    SyncCall64,
 }
 
 impl Row {
-    pub(crate) const ALL: [Row; 7] = [
+    pub(crate) const ALL: [Row; 8] = [
         Row::Rtt64,
         Row::Oneway64,
         Row::Rtt1Right,
@@ -48,6 +51,7 @@ impl Row {
         Row::ShmReused,
         Row::ShmNew,
         Row::CallReply64,
+        Row::SyncCall64,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -59,6 +63,7 @@ impl Row {
             Row::ShmReused => "shm_1mib_reused",
             Row::ShmNew => "shm_1mib_new_region",
             Row::CallReply64 => "call_reply_64b",
+            Row::SyncCall64 => "sync_call_64b",
         }
     }
 

@@ -186,6 +186,15 @@ impl Parent for Ours {
                     black_box(answer.map_err(io_err)?);
                 }
             }
+            Row::SyncCall64 => {
+                for _ in 0..iters {
+                    let argument = wire::encode(payload.clone()).map_err(io_err)?;
+                    let answer = self
+                        .bound
+                        .call_sync::<Vec<u8>>(0, ECHO, argument, CALL_TIMEOUT);
+                    black_box(answer.map_err(io_err)?);
+                }
+            }
             Row::ShmNew => {
                 for _ in 0..iters {
                     let region = SharedMemory::new(SHM_LEN as u64)?;
@@ -272,7 +281,7 @@ pub(crate) fn child() -> io::Result<()> {
                     send(&to_parent, ack())?;
                 }
             }
-            Row::CallReply64 => {
+            Row::CallReply64 | Row::SyncCall64 => {
                 for _ in 0..iters {
                     let mut frame = bound.recv(CALL_TIMEOUT).map_err(io_err)?;
                     let responder = bound

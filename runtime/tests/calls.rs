@@ -62,6 +62,8 @@ fn a_call_is_answered_from_another_thread() {
     let mut frame = child.recv(WAIT).unwrap();
     assert_eq!(frame.header.message, DOUBLE);
     let responder = child.responder::<u32>(&mut frame).unwrap();
+    // One call, one responder.
+    assert!(child.responder::<u32>(&mut frame).is_none());
     let argument: u32 = wire::decode(Message {
         bytes: frame.body,
         rights: frame.rights,

@@ -45,6 +45,9 @@ pub struct Frame {
     /// [`Bound::responder`] takes (dropped unanswered, the caller learns
     /// the call went unanswered).
     pub reply_to: Option<SendOnceRight>,
+    /// Whether [`Bound::responder`] already gave this call's responder: a
+    /// second answer would look forged to the peer and close the channel.
+    pub(super) answered: bool,
 }
 
 /// Why a bound channel did not deliver a frame.
@@ -235,6 +238,7 @@ impl<S: ProtocolSide> Bound<S> {
             rights,
             sender,
             reply_to,
+            answered: false,
         }))
     }
 

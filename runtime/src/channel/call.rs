@@ -79,10 +79,14 @@ impl<S: ProtocolSide> Bound<S> {
     }
 
     /// The responder for a received call, or `None` for a frame that
-    /// expects no reply (transaction 0). For a sync call it takes the
-    /// frame's reply right. The responder may move to any thread and
-    /// outlive this borrow.
+    /// expects no reply (transaction 0) or whose responder was already
+    /// given. For a sync call it takes the frame's reply right. The
+    /// responder may move to any thread and outlive this borrow.
     pub fn responder<T: MachMessage>(&self, frame: &mut Frame) -> Option<Responder<T>> {
+        if frame.answered {
+            return None;
+        }
+        frame.answered = true;
         if let Some(reply_to) = frame.reply_to.take() {
             let sink = SendOnceSink { reply_to };
             return Some(Responder::new(frame.header.transaction, Box::new(sink)));

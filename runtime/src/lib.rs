@@ -41,8 +41,11 @@
 //!   descriptors), the latter running on macOS and, with the `mach-sim`
 //!   feature, on Linux over `mach_sim`, an in-process Mach kernel
 //!   simulator reached through the [`mach_sys`] facade.
-//! - [`channel`]: being built (frames and the bind handshake so far); the
-//!   I/O loop and actors come next.
+//! - [`channel`]: endpoints bound over channels served by one I/O thread
+//!   per process: frames, the bind handshake, async calls with replies and
+//!   sync calls.
+//! - [`actor`]: event loops (priorities, `[Compress]`) and the reply
+//!   machinery; the actor tree comes next.
 
 pub mod actor;
 pub mod channel;

@@ -1,11 +1,53 @@
-//! Channels: the frames actors exchange over a pair of ports, and the
-//! handshake that binds an endpoint (see `docs/runtime.md`).
+//! Channels: the frames actors exchange over a pair of ports, the
+//! handshake that binds an endpoint, and calls (see `docs/runtime.md`).
 //!
-//! This layer is being built. What exists: the frame header, the hello
-//! handshake's message and checks, and [`Channel`] over the process's one
-//! I/O thread (bounded send queues that never block, arrivals and closes
-//! delivered in order), and calls whose replies come back through the
-//! bound channel. The actor tree and sync calls come next.
+//! ```
+//! # #[cfg(target_os = "linux")] {
+//! use std::time::Duration;
+//!
+//! use machproto_runtime::channel::Bound;
+//! use machproto_runtime::wire::{self, Message};
+//! use machproto_runtime::{Protocol, ProtocolSide, Side, create_endpoints};
+//!
+//! // What generated code declares for `protocol Calc`.
+//! struct Calc;
+//! struct CalcParent;
+//! struct CalcChild;
+//! impl ProtocolSide for CalcParent {
+//!     const PROTOCOL: &'static str = "demo.Calc";
+//!     const SIDE: Side = Side::Parent;
+//! }
+//! impl ProtocolSide for CalcChild {
+//!     const PROTOCOL: &'static str = "demo.Calc";
+//!     const SIDE: Side = Side::Child;
+//! }
+//! impl Protocol for Calc {
+//!     type Parent = CalcParent;
+//!     type Child = CalcChild;
+//! }
+//! const DOUBLE: u32 = 1;
+//! let wait = Duration::from_secs(5);
+//!
+//! // Usually the child endpoint travels to another process first.
+//! let (parent, child) = create_endpoints::<Calc>()?;
+//! let mut parent: Bound<CalcParent> = parent.bind("browser", None)?;
+//! let mut child: Bound<CalcChild> = child.bind("content", Some("browser"))?;
+//!
+//! let reply = parent.call::<u32>(0, DOUBLE, wire::encode(21u32)?)?;
+//! let mut call = child.recv(wait)?;
+//! let responder = child.responder::<u32>(&mut call).expect("a call");
+//! let argument: u32 = wire::decode(Message { bytes: call.body, rights: call.rights })?;
+//! responder.respond(argument * 2)?;
+//! assert_eq!(parent.wait_reply(reply, wait)?, 42);
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! What exists: the frame header, the hello handshake's message and
+//! checks, [`Channel`] over the process's one I/O thread (bounded send
+//! queues that never block, arrivals and closes delivered in order), async
+//! calls whose replies come back through the bound channel, and sync calls
+//! answered on a reply port of the caller's. The actor tree comes next.
 
 mod bind;
 mod call;

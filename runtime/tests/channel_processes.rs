@@ -1,12 +1,15 @@
 //! Channels between processes (simulated tasks under `mach-sim`): an
 //! endpoint pair handed to two children who then talk directly (the
-//! content↔GPU bridge), and a peer killed mid-stream seen as a close.
+//! content↔GPU bridge), a peer killed mid-stream seen as a close, and
+//! sync calls answered, timed out and ended by the callee's death.
 #![cfg(target_os = "linux")]
 
 use std::time::{Duration, Instant};
 
 use machproto_macros::MachMessage;
-use machproto_runtime::channel::{ChannelError, CloseReason, FrameFlags, FrameHeader};
+use machproto_runtime::channel::{
+    ChannelError, CloseReason, FrameFlags, FrameHeader, SyncCallError,
+};
 use machproto_runtime::testing::{PeerRoles, Role};
 use machproto_runtime::wire::{self, Message};
 use machproto_runtime::{
@@ -47,6 +50,7 @@ static PEERS: PeerRoles = PeerRoles::new(
         ("bridge_parent", bridge_parent as Role),
         ("bridge_child", bridge_child),
         ("stream_until_killed", stream_until_killed),
+        ("answer_once_then_hang", answer_once_then_hang),
     ],
 );
 
@@ -216,6 +220,75 @@ fn a_peer_killed_mid_stream_closes_the_channel_within_a_second() {
         }
     }
     // Messages already queued are delivered first; the close follows.
+    assert!(
+        killed.elapsed() < Duration::from_secs(1),
+        "seen in {:?}",
+        killed.elapsed()
+    );
+}
+
+/// Message 3: `[Sync] Double(u32) returns (u32)`.
+const DOUBLE: u32 = 3;
+
+fn answer_once_then_hang(right: Right) -> Result<(), String> {
+    let parent = to_parent(right)?;
+    let HandChild { endpoint } = fetch(&parent)?;
+    let mut bound = endpoint.bind("content", None).map_err(|e| e.to_string())?;
+    let mut call = bound.recv(WAIT).map_err(|e| e.to_string())?;
+    let responder = bound
+        .responder::<u32>(&mut call)
+        .ok_or("the first frame is not a call")?;
+    let argument: u32 = wire::decode(Message {
+        bytes: call.body,
+        rights: call.rights,
+    })
+    .map_err(|e| e.to_string())?;
+    responder.respond(argument * 2).map_err(|e| e.to_string())?;
+    // Take the next calls and answer none of them, until killed.
+    let mut held = Vec::new();
+    loop {
+        if let Ok(mut call) = bound.recv(WAIT) {
+            held.push(bound.responder::<u32>(&mut call));
+        }
+    }
+}
+
+#[test]
+fn sync_calls_to_a_child_are_answered_time_out_and_end_when_it_dies() {
+    let (parent_receive, to_parent) = platform::port().unwrap();
+    let peer = PEERS
+        .spawn("answer_once_then_hang", Right::Send(to_parent))
+        .unwrap();
+    let (parent_end, child_end) = create_endpoints::<Bridge>().unwrap();
+    let request = parent_receive.recv(Some(WAIT)).unwrap();
+    let Some(Right::Send(reply)) = request.message.rights.into_iter().next() else {
+        panic!("a request carries a reply port");
+    };
+    let handed = wire::encode(HandChild {
+        endpoint: child_end,
+    });
+    reply.send(handed.unwrap(), Some(WAIT)).unwrap();
+    let bound = parent_end.bind("gpu", None).unwrap();
+
+    let argument = || wire::encode(21u32).unwrap();
+    let answer = bound.call_sync::<u32>(0, DOUBLE, argument(), WAIT);
+    assert_eq!(answer.unwrap(), 42);
+    let short = Duration::from_millis(300);
+    let unanswered = bound.call_sync::<u32>(0, DOUBLE, argument(), short);
+    assert!(
+        matches!(unanswered, Err(SyncCallError::Timeout)),
+        "{unanswered:?}"
+    );
+    // The child holds this call's reply right when it dies; its death
+    // releases the right, which ends the call long before its timeout.
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(short);
+        peer.kill().unwrap();
+        Instant::now()
+    });
+    let ended = bound.call_sync::<u32>(0, DOUBLE, argument(), WAIT);
+    let killed = killer.join().unwrap();
+    assert!(matches!(ended, Err(SyncCallError::NoReply)), "{ended:?}");
     assert!(
         killed.elapsed() < Duration::from_secs(1),
         "seen in {:?}",

@@ -4,44 +4,20 @@
 //! backends.
 #![cfg(target_os = "linux")]
 
+mod support;
+
 use std::thread;
 use std::time::Duration;
 
 use machproto_runtime::actor::{ReplyError, UnexpectedReply};
-use machproto_runtime::channel::{Bound, ChannelError, CloseReason, FrameFlags, FrameHeader};
+use machproto_runtime::channel::{Bound, ChannelError, CloseReason, FrameFlags};
 use machproto_runtime::platform::{self, RecvError};
 use machproto_runtime::wire::{self, Message};
-use machproto_runtime::{Protocol, ProtocolSide, ReceiveRight, Right, Side, create_endpoints};
+use machproto_runtime::{ProtocolSide, ReceiveRight, Right};
+use support::{DOUBLE, call_double, header, pair, reply_header};
 
 const WAIT: Duration = Duration::from_secs(20);
 const PUMP: Duration = Duration::from_millis(200);
-
-struct Calc;
-struct CalcParent;
-struct CalcChild;
-impl ProtocolSide for CalcParent {
-    const PROTOCOL: &'static str = "test.Calc";
-    const SIDE: Side = Side::Parent;
-}
-impl ProtocolSide for CalcChild {
-    const PROTOCOL: &'static str = "test.Calc";
-    const SIDE: Side = Side::Child;
-}
-impl Protocol for Calc {
-    type Parent = CalcParent;
-    type Child = CalcChild;
-}
-
-/// Message 3 of the test protocol: `Double(u32) returns (u32)`.
-const DOUBLE: u32 = 3;
-
-fn pair() -> (Bound<CalcParent>, Bound<CalcChild>) {
-    let (parent, child) = create_endpoints::<Calc>().unwrap();
-    (
-        parent.bind("browser", None).unwrap(),
-        child.bind("content", None).unwrap(),
-    )
-}
 
 /// Receives on `bound` until nothing comes for a moment, so replies that
 /// arrived are handed to their calls (`recv` consumes them itself).
@@ -55,9 +31,7 @@ fn pump<S: ProtocolSide>(bound: &mut Bound<S>) -> ChannelError {
 #[test]
 fn a_call_is_answered_from_another_thread() {
     let (mut parent, mut child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(21u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 21);
     assert_eq!(parent.pending_calls(), 1);
     let mut frame = child.recv(WAIT).unwrap();
     assert_eq!(frame.header.message, DOUBLE);
@@ -81,13 +55,8 @@ fn a_call_is_answered_from_another_thread() {
 #[test]
 fn a_plain_message_has_no_responder() {
     let (parent, mut child) = pair();
-    let header = FrameHeader {
-        routing: 0,
-        message: DOUBLE,
-        flags: FrameFlags::default(),
-        transaction: 0,
-    };
-    parent.send(header, wire::encode(1u32).unwrap()).unwrap();
+    let plain = header(DOUBLE, FrameFlags::default(), 0);
+    parent.send(plain, wire::encode(1u32).unwrap()).unwrap();
     let mut frame = child.recv(WAIT).unwrap();
     assert!(child.responder::<u32>(&mut frame).is_none());
 }
@@ -95,9 +64,7 @@ fn a_plain_message_has_no_responder() {
 #[test]
 fn a_dropped_responder_rejects_the_call() {
     let (mut parent, mut child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 1);
     let mut frame = child.recv(WAIT).unwrap();
     drop(child.responder::<u32>(&mut frame));
     assert!(matches!(pump(&mut parent), ChannelError::Timeout));
@@ -110,9 +77,7 @@ fn a_dropped_responder_rejects_the_call() {
 #[test]
 fn a_peer_that_goes_away_fails_pending_calls() {
     let (mut parent, child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 1);
     drop(child);
     assert!(matches!(
         pump(&mut parent),
@@ -130,9 +95,7 @@ fn a_peer_that_goes_away_fails_pending_calls() {
 #[test]
 fn dropping_the_channel_fails_calls_still_waiting() {
     let (parent, _child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 1);
     drop(parent);
     assert!(matches!(
         reply.wait(WAIT),
@@ -143,15 +106,8 @@ fn dropping_the_channel_fails_calls_still_waiting() {
 /// What a hostile child does: sends a reply frame it was never asked for.
 fn forged_reply(transaction: u64, body: Vec<u8>) -> ChannelError {
     let (mut parent, child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
-        .unwrap();
-    let header = FrameHeader {
-        routing: 0,
-        message: DOUBLE,
-        flags: FrameFlags::REPLY,
-        transaction,
-    };
+    let reply = call_double(&parent, 1);
+    let header = reply_header(transaction);
     child
         .send(
             header,
@@ -206,15 +162,8 @@ fn a_reply_with_a_bad_status_closes_the_channel() {
 #[test]
 fn a_reply_of_the_wrong_shape_fails_only_that_call() {
     let (mut parent, child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
-        .unwrap();
-    let header = FrameHeader {
-        routing: 0,
-        message: DOUBLE,
-        flags: FrameFlags::REPLY,
-        transaction: reply.transaction(),
-    };
+    let reply = call_double(&parent, 1);
+    let header = reply_header(reply.transaction());
     let short = Message {
         bytes: vec![0, 1],
         rights: Vec::new(),
@@ -230,17 +179,10 @@ fn a_reply_of_the_wrong_shape_fails_only_that_call() {
 #[test]
 fn the_owner_waits_for_a_reply_and_keeps_what_came_first() {
     let (mut parent, mut child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 5);
     let mut frame = child.recv(WAIT).unwrap();
     let responder = child.responder::<u32>(&mut frame).unwrap();
-    let note = FrameHeader {
-        routing: 0,
-        message: 9,
-        flags: FrameFlags::default(),
-        transaction: 0,
-    };
+    let note = header(9, FrameFlags::default(), 0);
     child.send(note, wire::encode(1u32).unwrap()).unwrap();
     responder.respond(10).unwrap();
     assert_eq!(parent.wait_reply(reply, WAIT).unwrap(), 10);
@@ -251,9 +193,7 @@ fn the_owner_waits_for_a_reply_and_keeps_what_came_first() {
 #[test]
 fn waiting_for_a_reply_that_never_comes_times_out() {
     let (mut parent, mut child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 5);
     let mut frame = child.recv(WAIT).unwrap();
     let responder = child.responder::<u32>(&mut frame).unwrap();
     assert!(matches!(
@@ -269,9 +209,7 @@ fn waiting_for_a_reply_that_never_comes_times_out() {
 #[test]
 fn waiting_for_a_reply_ends_when_the_peer_goes_away() {
     let (mut parent, child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(5u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 5);
     drop(child);
     let result = parent.wait_reply(reply, WAIT);
     assert!(
@@ -297,12 +235,7 @@ fn rights_in_refused_or_unwanted_replies_are_released() {
     // A forged reply: the channel closes and the right goes with it.
     let (mut parent, child) = pair();
     let (watch, right) = probe();
-    let header = FrameHeader {
-        routing: 0,
-        message: DOUBLE,
-        flags: FrameFlags::REPLY,
-        transaction: 42,
-    };
+    let header = reply_header(42);
     let forged = Message {
         bytes: vec![0, 1, 0, 0, 0],
         rights: vec![right],
@@ -313,19 +246,15 @@ fn rights_in_refused_or_unwanted_replies_are_released() {
 
     // A reply whose value does not claim the right it carries.
     let (mut parent, child) = pair();
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 1);
     let (watch, right) = probe();
-    let header = FrameHeader {
-        transaction: reply.transaction(),
-        ..header
-    };
     let extra = Message {
         bytes: vec![0, 2, 0, 0, 0],
         rights: vec![right],
     };
-    child.send(header, extra).unwrap();
+    child
+        .send(reply_header(reply.transaction()), extra)
+        .unwrap();
     assert!(matches!(
         parent.wait_reply(reply, WAIT),
         Err(ReplyError::Decode(_))
@@ -333,9 +262,7 @@ fn rights_in_refused_or_unwanted_replies_are_released() {
     assert_released(&watch);
 
     // A late reply to a call its caller gave up on.
-    let reply = parent
-        .call::<u32>(0, DOUBLE, wire::encode(1u32).unwrap())
-        .unwrap();
+    let reply = call_double(&parent, 1);
     let transaction = reply.transaction();
     drop(reply);
     let (watch, right) = probe();
@@ -343,15 +270,7 @@ fn rights_in_refused_or_unwanted_replies_are_released() {
         bytes: vec![0, 2, 0, 0, 0],
         rights: vec![right],
     };
-    child
-        .send(
-            FrameHeader {
-                transaction,
-                ..header
-            },
-            late,
-        )
-        .unwrap();
+    child.send(reply_header(transaction), late).unwrap();
     assert!(matches!(pump(&mut parent), ChannelError::Timeout));
     assert_released(&watch);
 }

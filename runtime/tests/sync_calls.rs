@@ -3,43 +3,19 @@
 //! frame without a reply right closes the channel. Runs on both backends.
 #![cfg(target_os = "linux")]
 
+mod support;
+
 use std::thread;
 use std::time::Duration;
 
-use machproto_runtime::channel::{Bound, ChannelError, FrameFlags, FrameHeader, SyncCallError};
+use machproto_runtime::Right;
+use machproto_runtime::channel::{Bound, ChannelError, FrameFlags, SyncCallError};
 use machproto_runtime::platform::{self, RecvError};
 use machproto_runtime::wire::{self, Message};
-use machproto_runtime::{Protocol, ProtocolSide, Right, Side, create_endpoints};
+use support::{CalcChild, CalcParent, DOUBLE, header, pair};
 
 const WAIT: Duration = Duration::from_secs(20);
 const SHORT: Duration = Duration::from_millis(200);
-
-struct Calc;
-struct CalcParent;
-struct CalcChild;
-impl ProtocolSide for CalcParent {
-    const PROTOCOL: &'static str = "test.SyncCalc";
-    const SIDE: Side = Side::Parent;
-}
-impl ProtocolSide for CalcChild {
-    const PROTOCOL: &'static str = "test.SyncCalc";
-    const SIDE: Side = Side::Child;
-}
-impl Protocol for Calc {
-    type Parent = CalcParent;
-    type Child = CalcChild;
-}
-
-/// Message 3 of the test protocol: `[Sync] Double(u32) returns (u32)`.
-const DOUBLE: u32 = 3;
-
-fn pair() -> (Bound<CalcParent>, Bound<CalcChild>) {
-    let (parent, child) = create_endpoints::<Calc>().unwrap();
-    (
-        parent.bind("browser", None).unwrap(),
-        child.bind("content", None).unwrap(),
-    )
-}
 
 /// Runs `callee` on the child's side in another thread while this one
 /// makes the sync call.
@@ -63,12 +39,7 @@ fn a_sync_call_blocks_until_the_answer() {
             let responder = child.responder::<u32>(&mut frame).unwrap();
             // The reply right was taken off; the body's rights are its own.
             assert!(frame.rights.is_empty());
-            let note = FrameHeader {
-                routing: 0,
-                message: 9,
-                flags: FrameFlags::default(),
-                transaction: 0,
-            };
+            let note = header(9, FrameFlags::default(), 0);
             child.send(note, Message::default()).unwrap();
             let argument: u32 = wire::decode(Message {
                 bytes: frame.body,
@@ -153,17 +124,12 @@ fn a_sync_frame_without_a_reply_right_closes_the_channel() {
             drop(probe_send);
             Vec::new()
         };
-        let header = FrameHeader {
-            routing: 0,
-            message: DOUBLE,
-            flags: FrameFlags::SYNC,
-            transaction: 1,
-        };
+        let sync = header(DOUBLE, FrameFlags::SYNC, 1);
         let body = Message {
             bytes: wire::encode(1u32).unwrap().bytes,
             rights,
         };
-        child.send(header, body).unwrap();
+        child.send(sync, body).unwrap();
         let error = parent.recv(WAIT).unwrap_err();
         assert!(
             matches!(error, ChannelError::SyncWithoutReplyRight),

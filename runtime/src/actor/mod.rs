@@ -6,6 +6,7 @@ mod event_loop;
 mod reply;
 
 pub use event_loop::{CompressKey, EventLoop, Priority};
+pub(crate) use reply::read_reply_body;
 pub use reply::{
     ANSWERED, PendingReplies, RESPONDER_DROPPED, Reply, ReplyError, ReplySink, Responder,
     UnexpectedReply,

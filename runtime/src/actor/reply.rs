@@ -15,7 +15,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use crate::channel::CloseReason;
-use crate::wire::{self, DecodeError, EncodeError, MachMessage, Message};
+use crate::wire::{self, DecodeError, EncodeError, Encoder, MachMessage, Message};
 
 /// Status byte: the reply value follows.
 pub const ANSWERED: u8 = 0;
@@ -181,27 +181,15 @@ impl PendingReplies {
     /// Hands a reply frame's body to its call. A violation leaves the call
     /// pending: the channel closes over it, which fails it with the reason.
     pub fn complete(&self, transaction: u64, body: Message) -> Result<(), UnexpectedReply> {
-        let slot = {
+        let (slot, outcome) = {
             let mut table = lock(&self.table);
             if !table.pending.contains_key(&transaction) && !table.abandoned.contains(&transaction)
             {
                 return Err(UnexpectedReply::UnknownTransaction(transaction));
             }
-            match body.bytes.first() {
-                Some(&ANSWERED) => {}
-                Some(&RESPONDER_DROPPED) if body.bytes.len() == 1 && body.rights.is_empty() => {}
-                other => return Err(UnexpectedReply::BadStatus(other.copied())),
-            }
+            let outcome = read_reply_body(body)?;
             table.abandoned.remove(&transaction);
-            table.pending.remove(&transaction)
-        };
-        let outcome = if body.bytes[0] == ANSWERED {
-            Ok(Message {
-                bytes: body.bytes[1..].to_vec(),
-                rights: body.rights,
-            })
-        } else {
-            Err(ReplyError::ResponderDropped)
+            (table.pending.remove(&transaction), outcome)
         };
         if let Some(slot) = slot {
             slot.finish(outcome);
@@ -377,18 +365,12 @@ impl<T: MachMessage> Responder<T> {
         let Some(sink) = self.sink.take() else {
             return Ok(());
         };
-        match wire::encode(value) {
-            Ok(message) => {
-                let mut bytes = Vec::with_capacity(message.bytes.len() + 1);
-                bytes.push(ANSWERED);
-                bytes.extend_from_slice(&message.bytes);
-                sink.send_reply(
-                    self.transaction,
-                    Message {
-                        bytes,
-                        rights: message.rights,
-                    },
-                );
+        let mut encoder = Encoder::new();
+        encoder.put_u8(ANSWERED);
+        match value.encode(&mut encoder) {
+            Ok(()) => {
+                let (bytes, rights) = encoder.finish();
+                sink.send_reply(self.transaction, Message { bytes, rights });
                 Ok(())
             }
             Err(error) => {
@@ -396,6 +378,24 @@ impl<T: MachMessage> Responder<T> {
                 Err(error)
             }
         }
+    }
+}
+
+/// A reply body's outcome: the value's message after the status byte, or
+/// the callee's rejection. Shared by async replies and sync calls.
+pub(crate) fn read_reply_body(
+    body: Message,
+) -> Result<Result<Message, ReplyError>, UnexpectedReply> {
+    let Message { mut bytes, rights } = body;
+    match bytes.first() {
+        Some(&ANSWERED) => {
+            bytes.remove(0);
+            Ok(Ok(Message { bytes, rights }))
+        }
+        Some(&RESPONDER_DROPPED) if bytes.len() == 1 && rights.is_empty() => {
+            Ok(Err(ReplyError::ResponderDropped))
+        }
+        other => Err(UnexpectedReply::BadStatus(other.copied())),
     }
 }
 

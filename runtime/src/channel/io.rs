@@ -73,8 +73,7 @@ struct Outbound {
 /// port set, arrivals go to `events`.
 #[derive(Debug)]
 pub struct Channel {
-    io: Arc<IoThread>,
-    outbound: Arc<Outbound>,
+    sender: ChannelSender,
     token: Token,
 }
 
@@ -257,8 +256,7 @@ impl Channel {
         });
         Ok((
             Channel {
-                io,
-                outbound,
+                sender: ChannelSender { io, outbound },
                 token,
             },
             inbox,
@@ -269,22 +267,19 @@ impl Channel {
     /// queue has room, else into this channel's queue (bounded by
     /// [`SEND_QUEUE_LIMIT`]), which the I/O thread drains as the peer reads.
     pub fn send(&self, message: Message) -> Result<(), SendError> {
-        self.sender().send(message)
+        self.sender.send(message)
     }
 
     /// A handle that sends on this channel from anywhere (a `Responder`
     /// answering from another thread); it does not keep the channel open
     /// for receiving.
     pub fn sender(&self) -> ChannelSender {
-        ChannelSender {
-            io: Arc::clone(&self.io),
-            outbound: Arc::clone(&self.outbound),
-        }
+        self.sender.clone()
     }
 
     /// Frames waiting for the peer.
     pub fn queued(&self) -> usize {
-        lock(&self.outbound.queue).len()
+        lock(&self.sender.outbound.queue).len()
     }
 
     /// The channel's token in the I/O thread's port set.
@@ -345,8 +340,9 @@ impl Channel {
     /// Stops receiving: the receive right leaves the I/O thread's set and
     /// is released, so the peer sees the channel gone. Idempotent.
     pub fn close(&self) {
-        lock(&self.io.inboxes).remove(&self.token);
-        drop(self.io.set.remove(self.token));
+        let io = &self.sender.io;
+        lock(&io.inboxes).remove(&self.token);
+        drop(io.set.remove(self.token));
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::bind::Bound;
 use super::frame::{FrameFlags, FrameHeader};
 use super::io::SendError;
-use crate::actor::{ANSWERED, RESPONDER_DROPPED};
+use crate::actor::read_reply_body;
 use crate::endpoint::ProtocolSide;
 use crate::platform::{self, RecvError};
 use crate::right::Right;
@@ -86,18 +86,10 @@ impl<S: ProtocolSide> Bound<S> {
             Err(RecvError::Malformed(_)) => return Err(SyncCallError::BadReply),
             Err(RecvError::Io(error)) => return Err(SyncCallError::Failed(error.to_string())),
         };
-        match received.bytes.first() {
-            Some(&ANSWERED) => {
-                let value = Message {
-                    bytes: received.bytes[1..].to_vec(),
-                    rights: received.rights,
-                };
-                wire::decode(value).map_err(SyncCallError::Decode)
-            }
-            Some(&RESPONDER_DROPPED) if received.bytes.len() == 1 && received.rights.is_empty() => {
-                Err(SyncCallError::ResponderDropped)
-            }
-            _ => Err(SyncCallError::BadReply),
+        match read_reply_body(received) {
+            Ok(Ok(value)) => wire::decode(value).map_err(SyncCallError::Decode),
+            Ok(Err(_)) => Err(SyncCallError::ResponderDropped),
+            Err(_) => Err(SyncCallError::BadReply),
         }
     }
 }

@@ -457,24 +457,7 @@ pub(crate) fn request_send_possible(
     name: mach_port_name_t,
     notify: mach_port_name_t,
 ) -> io::Result<()> {
-    let mut previous: mach_port_t = MACH_PORT_NULL;
-    // SAFETY: a request on a send right this task holds, delivered through
-    // a send-once right made from our own receive right; `previous` is
-    // valid for writes.
-    let result = unsafe {
-        mach_port_request_notification(
-            mach_task_self(),
-            name,
-            crate::mach_sys::notify::MACH_NOTIFY_SEND_POSSIBLE,
-            1,
-            notify,
-            MACH_MSG_TYPE_MAKE_SEND_ONCE,
-            &mut previous,
-        )
-    };
-    if previous != MACH_PORT_NULL {
-        drop(PortName::new(previous, PortRight::SendOnce));
-    }
+    let result = send_possible_request(name, 1, notify);
     if result != KERN_SUCCESS {
         return Err(io::Error::new(
             io::ErrorKind::Unsupported,
@@ -486,23 +469,37 @@ pub(crate) fn request_send_possible(
 
 /// Withdraws an armed send-possible request (a timed-out wait).
 fn cancel_send_possible(name: mach_port_name_t) {
+    // Nothing to undo if no request was armed.
+    let _ = send_possible_request(name, 0, MACH_PORT_NULL);
+}
+
+/// Arms (`sync` 1, to `notify`) or cancels (`sync` 0, `MACH_PORT_NULL`) the
+/// send-possible request on `name`, releasing the send-once right of any
+/// request it replaces.
+fn send_possible_request(
+    name: mach_port_name_t,
+    sync: u32,
+    notify: mach_port_name_t,
+) -> kern_return_t {
     let mut previous: mach_port_t = MACH_PORT_NULL;
-    // SAFETY: cancels our own request; the returned send-once right, if
-    // any, is ours and released below.
-    unsafe {
+    // SAFETY: a request on a send right this task holds; `notify` is our
+    // own receive right (a send-once right is made from it) or null to
+    // cancel; `previous` is valid for writes.
+    let result = unsafe {
         mach_port_request_notification(
             mach_task_self(),
             name,
             crate::mach_sys::notify::MACH_NOTIFY_SEND_POSSIBLE,
-            0,
-            MACH_PORT_NULL,
+            sync,
+            notify,
             MACH_MSG_TYPE_MAKE_SEND_ONCE,
             &mut previous,
-        );
-    }
+        )
+    };
     if previous != MACH_PORT_NULL {
         drop(PortName::new(previous, PortRight::SendOnce));
     }
+    result
 }
 
 /// Whether no send or send-once right to the port `name` exists anywhere.

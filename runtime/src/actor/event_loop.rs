@@ -47,6 +47,32 @@ struct Queue {
 struct Shared {
     queue: Mutex<Queue>,
     ready: Condvar,
+    id: u64,
+}
+
+thread_local! {
+    /// The loop whose job this thread is running, if any.
+    static RUNNING: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// The id of the event loop whose job the calling thread is running.
+pub(crate) fn running_loop() -> Option<u64> {
+    RUNNING.with(std::cell::Cell::get)
+}
+
+/// Marks the calling thread as running a job of loop `id` until dropped.
+struct RunningGuard(Option<u64>);
+
+impl RunningGuard {
+    fn enter(id: u64) -> RunningGuard {
+        RunningGuard(RUNNING.with(|running| running.replace(Some(id))))
+    }
+}
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        RUNNING.with(|running| running.set(self.0));
+    }
 }
 
 /// An event loop's queue; cheap to clone and to send to other threads.
@@ -75,12 +101,19 @@ impl EventLoop {
     /// A loop nobody runs yet: run it with [`EventLoop::run_until`] or
     /// [`EventLoop::run_one`] on a thread of yours.
     pub fn new() -> EventLoop {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         EventLoop {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Queue::default()),
                 ready: Condvar::new(),
+                id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             }),
         }
+    }
+
+    /// This loop's identity, unique in the process.
+    pub fn id(&self) -> u64 {
+        self.shared.id
     }
 
     /// A loop run by a new thread named `name`, until [`EventLoop::stop`].
@@ -111,6 +144,13 @@ impl EventLoop {
         job: impl FnOnce() + Send + 'static,
     ) {
         let mut queue = self.lock();
+        if queue.stopped {
+            // Nobody will run it: dropped now (outside the lock), so what
+            // it holds is released.
+            drop(queue);
+            drop(job);
+            return;
+        }
         if let Some(key) = compress {
             if let Some(slot) = queue.compressed.get(&key).copied() {
                 queue.jobs.insert(slot, Box::new(job));
@@ -143,6 +183,7 @@ impl EventLoop {
                     queue.compressed.remove(&key);
                 }
                 drop(queue);
+                let _running = RunningGuard::enter(self.shared.id);
                 job();
                 return true;
             }

@@ -381,6 +381,18 @@ impl<T: MachMessage> Responder<T> {
     }
 }
 
+impl<T> Responder<T> {
+    /// The same answer, for a value of type `U` (the glue learns the
+    /// type only when the handler asks).
+    pub(crate) fn retype<U>(mut self) -> Responder<U> {
+        Responder {
+            transaction: self.transaction,
+            sink: self.sink.take(),
+            value: PhantomData,
+        }
+    }
+}
+
 /// A reply body's outcome: the value's message after the status byte, or
 /// the callee's rejection. Shared by async replies and sync calls.
 pub(crate) fn read_reply_body(

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use super::frame::{FrameError, FrameFlags, FrameHeader};
 use super::hello::{BindError, Hello, HelloRegistry};
-use super::io::{Channel, ChannelEvent, CloseReason, SendError};
+use super::io::{Channel, ChannelEvent, CloseReason, Notify, SendError};
+use super::outgoing::Outgoing;
 use crate::actor::{PendingReplies, UnexpectedReply};
 use crate::endpoint::{Endpoint, ProtocolSide};
 use crate::platform::Credentials;
@@ -20,11 +21,11 @@ use crate::wire::{self, DecodeError, Message};
 /// A bound endpoint of side `S`: frames in and out of one channel.
 pub struct Bound<S: ProtocolSide> {
     channel: Channel,
+    /// Sends on `channel`; our calls waiting for the peer's replies.
+    outgoing: Outgoing,
     events: Receiver<ChannelEvent>,
     hello: HelloRegistry,
     closed: Option<CloseReason>,
-    /// Our calls waiting for the peer's replies.
-    pub(super) pending: PendingReplies,
     /// Frames that arrived while the owner waited for a reply, in order.
     pub(super) backlog: VecDeque<Frame>,
     side: PhantomData<fn() -> S>,
@@ -93,8 +94,19 @@ impl<S: ProtocolSide> Endpoint<S> {
     /// the peer to be of kind `peer_kind` when the protocol says so
     /// (`[ChildProc]` / `[ParentProc]`).
     pub fn bind(self, process_kind: &str, peer_kind: Option<&str>) -> std::io::Result<Bound<S>> {
+        self.bind_notifying(process_kind, peer_kind, None)
+    }
+
+    /// As [`Endpoint::bind`], with `notify` called on the I/O thread after
+    /// each arrival it queues for this channel.
+    pub(crate) fn bind_notifying(
+        self,
+        process_kind: &str,
+        peer_kind: Option<&str>,
+        notify: Option<Notify>,
+    ) -> std::io::Result<Bound<S>> {
         let (receive, send, nonce) = self.into_parts();
-        let (channel, events) = Channel::open(receive, send)?;
+        let (channel, events) = Channel::open_notifying(receive, send, notify)?;
         let hello =
             wire::encode(Hello::new::<S>(nonce, process_kind)).map_err(std::io::Error::other)?;
         let header = FrameHeader {
@@ -106,12 +118,13 @@ impl<S: ProtocolSide> Endpoint<S> {
         channel
             .send(framed(header, hello))
             .map_err(|error| std::io::Error::other(error.to_string()))?;
+        let outgoing = Outgoing::new(channel.sender(), PendingReplies::new());
         Ok(Bound {
             channel,
+            outgoing,
             events,
             hello: HelloRegistry::new::<S>(nonce, peer_kind),
             closed: None,
-            pending: PendingReplies::new(),
             backlog: VecDeque::new(),
             side: PhantomData,
         })
@@ -129,14 +142,6 @@ pub(super) fn framed(header: FrameHeader, message: Message) -> Message {
     }
 }
 
-/// The body of a message [`framed`] made, as the caller gave it.
-fn unframed(message: Message) -> Message {
-    Message {
-        bytes: message.bytes[FrameHeader::LEN..].to_vec(),
-        rights: message.rights,
-    }
-}
-
 impl<S: ProtocolSide> Bound<S> {
     /// Sends a frame: `header`, then `message`'s body and rights. Never
     /// blocks (see [`Channel::send`]); a refused `message` comes back as given.
@@ -144,12 +149,7 @@ impl<S: ProtocolSide> Bound<S> {
         if self.closed.is_some() {
             return Err(SendError::Closed(message));
         }
-        self.channel
-            .send(framed(header, message))
-            .map_err(|error| match error {
-                SendError::Backpressure(framed) => SendError::Backpressure(unframed(framed)),
-                SendError::Closed(framed) => SendError::Closed(unframed(framed)),
-            })
+        self.outgoing.send(header, message)
     }
 
     /// Whether the peer's hello has been accepted.
@@ -169,6 +169,16 @@ impl<S: ProtocolSide> Bound<S> {
                 return Ok(frame);
             }
         }
+    }
+
+    /// The next frame already here, without waiting: `Ok(None)` when the
+    /// arrival was a hello or a reply (handled here), `Err(Timeout)` when
+    /// nothing is waiting.
+    pub(crate) fn try_next(&mut self) -> Result<Option<Frame>, ChannelError> {
+        if let Some(frame) = self.backlog.pop_front() {
+            return Ok(Some(frame));
+        }
+        self.receive_one(Duration::ZERO)
     }
 
     /// Takes one arrival: `Some` frame for the owner, or `None` when it was
@@ -217,7 +227,7 @@ impl<S: ProtocolSide> Bound<S> {
                 bytes: body,
                 rights,
             };
-            if let Err(error) = self.pending.complete(header.transaction, body) {
+            if let Err(error) = self.outgoing.pending().complete(header.transaction, body) {
                 return Err(self.refuse(ChannelError::Reply(error)));
             }
             return Ok(None);
@@ -254,7 +264,7 @@ impl<S: ProtocolSide> Bound<S> {
 impl<S: ProtocolSide> Bound<S> {
     /// Records the close and fails every call still waiting for a reply.
     pub(super) fn mark_closed(&mut self, reason: CloseReason) {
-        self.pending.fail_all(&reason);
+        self.outgoing.pending().fail_all(&reason);
         self.closed = Some(reason);
     }
 
@@ -263,9 +273,19 @@ impl<S: ProtocolSide> Bound<S> {
         self.closed.is_some()
     }
 
-    /// The sending half, for responders.
-    pub(super) fn channel(&self) -> &Channel {
-        &self.channel
+    /// The sending half, shareable with other threads.
+    pub fn outgoing(&self) -> &Outgoing {
+        &self.outgoing
+    }
+
+    /// Closes the channel from our side: the receive right is released (the
+    /// peer sees us gone), later sends fail, and every pending call fails
+    /// with `reason`.
+    pub(crate) fn shut(&mut self, reason: CloseReason) {
+        if self.closed.is_none() {
+            self.mark_closed(reason);
+        }
+        self.channel.close();
     }
 }
 
@@ -276,7 +296,7 @@ impl<S: ProtocolSide> std::fmt::Debug for Bound<S> {
             .field("side", &S::SIDE)
             .field("channel", &self.channel)
             .field("closed", &self.closed)
-            .field("pending", &self.pending)
+            .field("pending", self.outgoing.pending())
             .field("backlog", &self.backlog.len())
             .finish()
     }
@@ -286,7 +306,8 @@ impl<S: ProtocolSide> Drop for Bound<S> {
     fn drop(&mut self) {
         // Callers still waiting on this channel learn it is gone now rather
         // than at their timeout.
-        self.pending
+        self.outgoing
+            .pending()
             .fail_all(&CloseReason::Failed("the channel's owner closed it".into()));
     }
 }

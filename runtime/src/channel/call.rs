@@ -59,23 +59,13 @@ impl<S: ProtocolSide> Bound<S> {
         if self.is_closed() {
             return Err(SendError::Closed(body));
         }
-        let (transaction, reply) = match self.pending.register::<T>() {
-            Ok(registered) => registered,
-            Err(_) => return Err(SendError::Closed(body)),
-        };
         let header = FrameHeader {
             routing,
             message,
             flags: FrameFlags::default(),
-            transaction,
+            transaction: 0,
         };
-        match self.send(header, body) {
-            Ok(()) => Ok(reply),
-            Err(error) => {
-                reply.cancel();
-                Err(error)
-            }
-        }
+        self.outgoing().call(header, body)
     }
 
     /// The responder for a received call, or `None` for a frame that
@@ -83,23 +73,30 @@ impl<S: ProtocolSide> Bound<S> {
     /// given. For a sync call it takes the frame's reply right. The
     /// responder may move to any thread and outlive this borrow.
     pub fn responder<T: MachMessage>(&self, frame: &mut Frame) -> Option<Responder<T>> {
+        let (transaction, sink) = self.reply_sink(frame)?;
+        Some(Responder::new(transaction, sink))
+    }
+
+    /// Where the answer to a received call goes, untyped: its transaction
+    /// and sink, or `None` as for [`Bound::responder`].
+    pub(crate) fn reply_sink(&self, frame: &mut Frame) -> Option<(u64, Box<dyn ReplySink>)> {
         if frame.answered {
             return None;
         }
         frame.answered = true;
         if let Some(reply_to) = frame.reply_to.take() {
             let sink = SendOnceSink { reply_to };
-            return Some(Responder::new(frame.header.transaction, Box::new(sink)));
+            return Some((frame.header.transaction, Box::new(sink)));
         }
         if frame.header.transaction == 0 || frame.header.flags.contains(FrameFlags::REPLY) {
             return None;
         }
         let sink = ChannelReplySink {
-            sender: self.channel().sender(),
+            sender: self.outgoing().sender().clone(),
             routing: frame.header.routing,
             message: frame.header.message,
         };
-        Some(Responder::new(frame.header.transaction, Box::new(sink)))
+        Some((frame.header.transaction, Box::new(sink)))
     }
 
     /// Waits up to `timeout` for `reply` on the thread that owns this
@@ -127,6 +124,6 @@ impl<S: ProtocolSide> Bound<S> {
 
     /// Calls still waiting for the peer's reply.
     pub fn pending_calls(&self) -> usize {
-        self.pending.pending()
+        self.outgoing().pending().pending()
     }
 }

@@ -80,8 +80,52 @@ pub struct Channel {
 #[derive(Debug)]
 struct IoThread {
     set: PortSet,
-    inboxes: Mutex<HashMap<Token, mpsc::Sender<ChannelEvent>>>,
+    inboxes: Mutex<HashMap<Token, Inbox>>,
     writers: Mutex<HashMap<Token, Arc<Outbound>>>,
+}
+
+/// Called by the I/O thread after it queued an event for a channel, so the
+/// channel's owner (an event loop) can come and take it. It must not block
+/// and must not run user code.
+pub type Notify = Arc<dyn Fn() + Send + Sync>;
+
+/// Where one channel's arrivals go.
+#[derive(Clone)]
+struct Inbox {
+    events: mpsc::Sender<ChannelEvent>,
+    notify: Option<Notify>,
+}
+
+impl std::fmt::Debug for Inbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inbox")
+            .field("notify", &self.notify.is_some())
+            .finish()
+    }
+}
+
+impl Inbox {
+    /// Queues `event`; false when its owner is gone.
+    fn post(&self, event: ChannelEvent) -> bool {
+        if self.events.send(event).is_err() {
+            return false;
+        }
+        if let Some(notify) = &self.notify {
+            notify();
+        }
+        true
+    }
+}
+
+thread_local! {
+    /// Whether this thread is an I/O thread (which must never wait for a
+    /// reply: it is what would deliver it).
+    static ON_IO_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the calling thread is the runtime's I/O thread.
+pub fn on_io_thread() -> bool {
+    ON_IO_THREAD.with(std::cell::Cell::get)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -141,6 +185,7 @@ fn start(setup: impl FnOnce() + Send + 'static) -> io::Result<Arc<IoThread>> {
     std::thread::Builder::new()
         .name("machproto-io".into())
         .spawn(move || {
+            ON_IO_THREAD.with(|flag| flag.set(true));
             setup();
             worker.run();
         })?;
@@ -171,7 +216,7 @@ impl IoThread {
                 Err(_) => {
                     let inboxes: Vec<_> = lock(&self.inboxes).drain().collect();
                     for (_, inbox) in inboxes {
-                        let _ = inbox.send(ChannelEvent::Closed(CloseReason::Failed(
+                        inbox.post(ChannelEvent::Closed(CloseReason::Failed(
                             "the I/O thread's port set failed".into(),
                         )));
                     }
@@ -184,7 +229,7 @@ impl IoThread {
     fn deliver(&self, token: Token, event: ChannelEvent) {
         let inbox = lock(&self.inboxes).get(&token).cloned();
         if let Some(inbox) = inbox {
-            if inbox.send(event).is_err() {
+            if !inbox.post(event) {
                 // Nobody listens any more: the owner dropped the channel.
                 lock(&self.inboxes).remove(&token);
                 drop(self.set.remove(token));
@@ -193,8 +238,9 @@ impl IoThread {
     }
 
     fn close(&self, token: Token, reason: CloseReason) {
-        if let Some(inbox) = lock(&self.inboxes).remove(&token) {
-            let _ = inbox.send(ChannelEvent::Closed(reason));
+        let inbox = lock(&self.inboxes).remove(&token);
+        if let Some(inbox) = inbox {
+            inbox.post(ChannelEvent::Closed(reason));
         }
     }
 
@@ -239,8 +285,19 @@ impl Channel {
         receive: ReceiveRight,
         send: SendRight,
     ) -> io::Result<(Channel, mpsc::Receiver<ChannelEvent>)> {
+        Channel::open_notifying(receive, send, None)
+    }
+
+    /// As [`Channel::open`], calling `notify` on the I/O thread after each
+    /// event it queues.
+    pub fn open_notifying(
+        receive: ReceiveRight,
+        send: SendRight,
+        notify: Option<Notify>,
+    ) -> io::Result<(Channel, mpsc::Receiver<ChannelEvent>)> {
         let io = io_thread()?;
         let (events, inbox) = mpsc::channel();
+        let events = Inbox { events, notify };
         // The inbox is registered before the right joins the set, so no
         // arrival can find the channel unknown.
         let token = {

@@ -54,10 +54,15 @@ mod call;
 mod frame;
 mod hello;
 mod io;
+mod outgoing;
 mod sync_call;
 
 pub use bind::{Bound, ChannelError, Frame};
 pub use frame::{FrameError, FrameFlags, FrameHeader};
 pub use hello::{BindError, Hello, HelloRegistry};
-pub use io::{Channel, ChannelEvent, ChannelSender, CloseReason, SEND_QUEUE_LIMIT, SendError};
+pub use io::{
+    Channel, ChannelEvent, ChannelSender, CloseReason, Notify, SEND_QUEUE_LIMIT, SendError,
+    on_io_thread,
+};
+pub use outgoing::Outgoing;
 pub use sync_call::SyncCallError;

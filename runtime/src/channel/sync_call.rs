@@ -9,11 +9,8 @@ use std::time::Duration;
 use super::bind::Bound;
 use super::frame::{FrameFlags, FrameHeader};
 use super::io::SendError;
-use crate::actor::read_reply_body;
 use crate::endpoint::ProtocolSide;
-use crate::platform::{self, RecvError};
-use crate::right::Right;
-use crate::wire::{self, DecodeError, MachMessage, Message};
+use crate::wire::{DecodeError, MachMessage, Message};
 
 /// Why a sync call gave no value.
 #[derive(Debug)]
@@ -36,6 +33,12 @@ pub enum SyncCallError {
     Decode(DecodeError),
     /// The reply port failed.
     Failed(String),
+    /// Refused before sending: the calling thread is the one that would
+    /// have to deliver the call (the I/O thread, or the event loop running
+    /// the callee's side of this channel), so it could never be answered.
+    WouldDeadlock,
+    /// The called actor was destroyed; the body comes back.
+    ActorDestroyed(Message),
 }
 
 impl std::fmt::Display for SyncCallError {
@@ -49,6 +52,13 @@ impl std::fmt::Display for SyncCallError {
             SyncCallError::BadReply => write!(f, "reply without a known status byte"),
             SyncCallError::Decode(error) => write!(f, "reply did not decode: {error}"),
             SyncCallError::Failed(error) => write!(f, "reply port failed: {error}"),
+            SyncCallError::ActorDestroyed(_) => write!(f, "the called actor was destroyed"),
+            SyncCallError::WouldDeadlock => {
+                write!(
+                    f,
+                    "refused: this thread would have to deliver the call itself"
+                )
+            }
         }
     }
 }
@@ -63,46 +73,18 @@ impl<S: ProtocolSide> Bound<S> {
         &self,
         routing: u32,
         message: u32,
-        mut body: Message,
+        body: Message,
         timeout: Duration,
     ) -> Result<T, SyncCallError> {
-        // A fresh port per call: its one send-once right is the only way
-        // in, so nothing but this call's answer can arrive on it.
-        let (reply_port, reply_to) = platform::reply_port().map_err(SyncCallError::ReplyPort)?;
-        body.rights.push(Right::SendOnce(reply_to));
+        if self.is_closed() {
+            return Err(SyncCallError::Send(SendError::Closed(body)));
+        }
         let header = FrameHeader {
             routing,
             message,
             flags: FrameFlags::SYNC,
-            transaction: self.pending.next_transaction(),
+            transaction: 0,
         };
-        if let Err(error) = self.send(header, body) {
-            return Err(SyncCallError::Send(without_reply_right(error)));
-        }
-        let received = match reply_port.recv(Some(timeout)) {
-            Ok(received) => received.message,
-            Err(RecvError::Timeout) => return Err(SyncCallError::Timeout),
-            Err(RecvError::PeerGone) => return Err(SyncCallError::NoReply),
-            Err(RecvError::Malformed(_)) => return Err(SyncCallError::BadReply),
-            Err(RecvError::Io(error)) => return Err(SyncCallError::Failed(error.to_string())),
-        };
-        match read_reply_body(received) {
-            Ok(Ok(value)) => wire::decode(value).map_err(SyncCallError::Decode),
-            Ok(Err(_)) => Err(SyncCallError::ResponderDropped),
-            Err(_) => Err(SyncCallError::BadReply),
-        }
-    }
-}
-
-/// A refused call's body as the caller gave it: the reply right this call
-/// added is taken off again (and released).
-fn without_reply_right(error: SendError) -> SendError {
-    let strip = |mut message: Message| {
-        message.rights.pop();
-        message
-    };
-    match error {
-        SendError::Backpressure(message) => SendError::Backpressure(strip(message)),
-        SendError::Closed(message) => SendError::Closed(strip(message)),
+        self.outgoing().call_sync(header, body, timeout)
     }
 }

@@ -1,0 +1,187 @@
+//! Delivery, on the event loop: a queued message reaches its actor's
+//! handler; a constructor's new actor joins the table and receives what
+//! came for it meanwhile; a delete tears the subtree down; and when the
+//! channel closes every actor is destroyed, children first.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use crate::channel::{FrameFlags, FrameHeader};
+use crate::wire::Message;
+
+use super::destroy::{BadMessage, DestroyReason};
+use super::handle::ActorHandle;
+use super::handler::{Actor, Handled, Incoming};
+use super::link::{Link, lock};
+use super::routes::{Delivery, Ended, State};
+use super::spec::MessageKind;
+
+/// Hands one validated message to its actor.
+pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
+    let (mut actor, spec, new_spec) = {
+        let mut routes = lock(&link.routes);
+        if let Some(routing) = delivery.constructs {
+            match routes.entries.get(&routing) {
+                Some(entry) if matches!(entry.state, State::Announced(_)) => {}
+                // Its manager went first: nothing to construct.
+                _ => {
+                    routes.ended_while_running.remove(&routing);
+                    return;
+                }
+            }
+        }
+        let Some(entry) = routes.entries.get_mut(&delivery.routing) else {
+            // The actor is gone; the message is dropped with its rights.
+            return;
+        };
+        let actor = match &mut entry.state {
+            State::Announced(waiting) | State::Running(waiting) => {
+                waiting.push_back(delivery);
+                return;
+            }
+            State::Live(_) => {
+                let State::Live(actor) =
+                    std::mem::replace(&mut entry.state, State::Running(VecDeque::new()))
+                else {
+                    return;
+                };
+                actor
+            }
+        };
+        let new_spec = delivery
+            .constructs
+            .and_then(|routing| routes.entries.get(&routing))
+            .map(|entry| entry.spec);
+        let spec = routes
+            .entries
+            .get(&delivery.routing)
+            .map(|entry| entry.spec);
+        (actor, spec, new_spec)
+    };
+    let Some(spec) = spec else {
+        return;
+    };
+    let Delivery {
+        routing,
+        spec: message,
+        body,
+        sender,
+        reply,
+        constructs,
+    } = delivery;
+    let incoming = Incoming {
+        spec: message,
+        body: Some(body),
+        sender,
+        actor: ActorHandle::new(Arc::clone(link), routing, spec),
+        new_actor: constructs
+            .zip(new_spec)
+            .map(|(new, new_spec)| ActorHandle::new(Arc::clone(link), new, new_spec)),
+        reply,
+    };
+    let outcome = actor.receive(incoming);
+    match (outcome, &message.kind, constructs) {
+        (Err(bad), _, _) => {
+            put_back(link, routing, actor);
+            bad_body(link, bad, sender);
+        }
+        (Ok(Handled::Constructed(new)), MessageKind::Constructor(_), Some(new_routing)) => {
+            put_back(link, routing, actor);
+            put_back(link, new_routing, new);
+        }
+        (Ok(_), MessageKind::Constructor(_), Some(new_routing)) => {
+            put_back(link, routing, actor);
+            refuse_constructor(link, new_routing);
+        }
+        (Ok(_), MessageKind::Delete, _) => {
+            let ended = lock(&link.routes).remove_subtree(
+                routing,
+                DestroyReason::Deletion,
+                DestroyReason::AncestorDeletion,
+            );
+            destroy_all(ended);
+            // Its own handler was running, so it is recorded as such.
+            let reason = lock(&link.routes).ended_while_running.remove(&routing);
+            let mut actor = actor;
+            actor.destroyed(reason.unwrap_or(DestroyReason::Deletion));
+        }
+        (Ok(_), _, _) => put_back(link, routing, actor),
+    }
+}
+
+/// Returns an actor whose handler ran (or that was just constructed) to
+/// the table, then delivers what came for it meanwhile; if it was
+/// destroyed meanwhile, it learns why now.
+fn put_back(link: &Arc<Link>, routing: u32, mut actor: Box<dyn Actor>) {
+    let waiting = {
+        let mut routes = lock(&link.routes);
+        match routes.entries.get_mut(&routing) {
+            Some(entry) => match std::mem::replace(&mut entry.state, State::Live(actor)) {
+                State::Announced(waiting) | State::Running(waiting) => waiting,
+                State::Live(_) => VecDeque::new(),
+            },
+            None => {
+                let reason = routes.ended_while_running.remove(&routing);
+                drop(routes);
+                actor.destroyed(reason.unwrap_or(DestroyReason::AncestorDeletion));
+                return;
+            }
+        }
+    };
+    for delivery in waiting {
+        deliver(link, delivery);
+    }
+}
+
+/// Our app refused a constructor: the peer's actor ends with
+/// `FailedConstructor`; what came for ours is dropped.
+fn refuse_constructor(link: &Arc<Link>, routing: u32) {
+    let ended = lock(&link.routes).remove_subtree(
+        routing,
+        DestroyReason::FailedConstructor,
+        DestroyReason::AncestorDeletion,
+    );
+    lock(&link.routes).ended_while_running.remove(&routing);
+    destroy_all(ended);
+    let header = FrameHeader {
+        routing,
+        message: 0,
+        flags: FrameFlags::CONSTRUCTOR | FrameFlags::DELETE,
+        transaction: 0,
+    };
+    let empty = Message {
+        bytes: Vec::new(),
+        rights: Vec::new(),
+    };
+    // A closed channel destroys the peer's actor anyway.
+    drop(link.outgoing.send(header, empty));
+}
+
+/// A body that did not decode (or that the glue rejected) closes the
+/// channel like any other bad message.
+fn bad_body(link: &Arc<Link>, bad: BadMessage, sender: crate::platform::Credentials) {
+    if link.close(DestroyReason::BadMessage(bad.clone()), false) {
+        if let Some(hook) = &link.hook {
+            hook(&super::BadMessageReport {
+                protocol: link.top.protocol,
+                reason: bad,
+                sender: Some(sender),
+            });
+        }
+    }
+}
+
+/// Calls `destroyed` on each ended actor, in order.
+pub(super) fn destroy_all(ended: Vec<Ended>) {
+    for Ended { actor, reason } in ended {
+        if let Some(mut actor) = actor {
+            actor.destroyed(reason);
+        }
+    }
+}
+
+/// Destroys every actor of a closed channel with `reason`.
+pub(super) fn teardown(link: &Arc<Link>, reason: DestroyReason) {
+    let ended = lock(&link.routes).remove_subtree(0, reason.clone(), reason);
+    destroy_all(ended);
+}

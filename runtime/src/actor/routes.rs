@@ -1,0 +1,194 @@
+//! The routing table of one channel: every actor on our side of it, its
+//! manager and managees, and its state. Routing id 0 is the channel's
+//! top-level actor; the parent side allocates odd ids for the actors it
+//! constructs and the child side even ones, each strictly increasing, so
+//! an id is never reused and a frame for a deleted actor is recognised
+//! (and dropped) rather than mistaken for a forgery.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::endpoint::Side;
+use crate::platform::Credentials;
+use crate::wire::Message;
+
+use super::Responder;
+use super::destroy::DestroyReason;
+use super::handler::Actor;
+use super::spec::{MessageSpec, SideSpec};
+
+/// A validated message waiting to be handled.
+pub(super) struct Delivery {
+    pub(super) routing: u32,
+    pub(super) spec: &'static MessageSpec,
+    pub(super) body: Message,
+    pub(super) sender: Credentials,
+    pub(super) reply: Option<Responder<()>>,
+    /// For a constructor: the routing id of the new actor.
+    pub(super) constructs: Option<u32>,
+}
+
+pub(super) enum State {
+    /// Its constructor arrived and waits to be handled; messages that
+    /// came for it since wait here, in order.
+    Announced(VecDeque<Delivery>),
+    /// Ready for messages.
+    Live(Box<dyn Actor>),
+    /// Its handler is running (the actor is out of the table meanwhile);
+    /// messages that came for it since wait here, in order.
+    Running(VecDeque<Delivery>),
+}
+
+pub(super) struct Entry {
+    pub(super) spec: &'static SideSpec,
+    pub(super) manager: Option<u32>,
+    pub(super) children: Vec<u32>,
+    pub(super) state: State,
+    /// The peer sent `delete` for it: anything more from the peer for it
+    /// is a violation.
+    pub(super) deleted_by_peer: bool,
+}
+
+/// An actor taken out of the table, for its `destroyed` call.
+pub(super) struct Ended {
+    pub(super) actor: Option<Box<dyn Actor>>,
+    pub(super) reason: DestroyReason,
+}
+
+pub(super) struct Routes {
+    pub(super) entries: HashMap<u32, Entry>,
+    /// The next routing id we allocate.
+    next_local: u32,
+    /// The last routing id the peer allocated (0 before any).
+    last_peer: u32,
+    /// Set when the channel is closing: sends fail from then on.
+    pub(super) closing: Option<DestroyReason>,
+    /// Actors removed while their handler ran (or while being
+    /// constructed): their reason, for when the handler returns.
+    pub(super) ended_while_running: HashMap<u32, DestroyReason>,
+}
+
+impl Routes {
+    /// A table with `top` (routing id 0) on side `side`.
+    pub(super) fn new(side: Side, top_spec: &'static SideSpec, top: Box<dyn Actor>) -> Routes {
+        let mut entries = HashMap::new();
+        entries.insert(
+            0,
+            Entry {
+                spec: top_spec,
+                manager: None,
+                children: Vec::new(),
+                state: State::Live(top),
+                deleted_by_peer: false,
+            },
+        );
+        Routes {
+            entries,
+            next_local: if side == Side::Parent { 1 } else { 2 },
+            last_peer: 0,
+            closing: None,
+            ended_while_running: HashMap::new(),
+        }
+    }
+
+    fn is_ours(&self, routing: u32) -> bool {
+        routing % 2 == self.next_local % 2
+    }
+
+    /// Whether `routing` names an actor that existed once (and may since
+    /// have been deleted).
+    pub(super) fn ever_existed(&self, routing: u32) -> bool {
+        routing == 0
+            || (self.is_ours(routing) && routing < self.next_local)
+            || (!self.is_ours(routing) && routing <= self.last_peer)
+    }
+
+    /// A fresh id for an actor we construct, or `None` once exhausted.
+    pub(super) fn allocate(&mut self) -> Option<u32> {
+        let routing = self.next_local;
+        self.next_local = routing.checked_add(2)?;
+        Some(routing)
+    }
+
+    /// Whether the peer may allocate `routing` now: its parity, above its
+    /// previous one.
+    pub(super) fn peer_may_allocate(&self, routing: u32) -> bool {
+        routing != 0 && !self.is_ours(routing) && routing > self.last_peer
+    }
+
+    /// Records an actor under `manager` (which must exist).
+    pub(super) fn insert(
+        &mut self,
+        routing: u32,
+        manager: u32,
+        spec: &'static SideSpec,
+        state: State,
+    ) {
+        if !self.is_ours(routing) {
+            self.last_peer = self.last_peer.max(routing);
+        }
+        if let Some(manager) = self.entries.get_mut(&manager) {
+            manager.children.push(routing);
+        }
+        self.entries.insert(
+            routing,
+            Entry {
+                spec,
+                manager: Some(manager),
+                children: Vec::new(),
+                state,
+                deleted_by_peer: false,
+            },
+        );
+    }
+
+    /// Takes `root` and everything under it out of the table, children
+    /// before their manager: `root` ends with `reason`, the rest with
+    /// `below`. Actors whose handler is running are recorded in
+    /// `ended_while_running` instead; messages waiting for any of them are
+    /// dropped (their rights released, their calls rejected).
+    pub(super) fn remove_subtree(
+        &mut self,
+        root: u32,
+        reason: DestroyReason,
+        below: DestroyReason,
+    ) -> Vec<Ended> {
+        let mut ended = Vec::new();
+        if let Some(manager) = self.entries.get(&root).and_then(|entry| entry.manager) {
+            if let Some(manager) = self.entries.get_mut(&manager) {
+                manager.children.retain(|child| *child != root);
+            }
+        }
+        // Iterative post-order walk: deep trees cannot overflow the stack.
+        let mut stack = vec![(root, false)];
+        while let Some((routing, expanded)) = stack.pop() {
+            if !expanded {
+                stack.push((routing, true));
+                if let Some(entry) = self.entries.get(&routing) {
+                    // Reversed, so children end in the order they began.
+                    for child in entry.children.iter().rev() {
+                        stack.push((*child, false));
+                    }
+                }
+                continue;
+            }
+            let Some(entry) = self.entries.remove(&routing) else {
+                continue;
+            };
+            let reason = if routing == root {
+                reason.clone()
+            } else {
+                below.clone()
+            };
+            match entry.state {
+                State::Live(actor) => ended.push(Ended {
+                    actor: Some(actor),
+                    reason,
+                }),
+                State::Running(_) | State::Announced(_) => {
+                    self.ended_while_running.insert(routing, reason);
+                }
+            }
+        }
+        ended
+    }
+}

@@ -1,0 +1,127 @@
+//! The sending side of a bound channel, shareable across threads: frames,
+//! async calls whose replies come back through the channel, and sync calls
+//! answered on a reply port of the calling thread's own. [`Bound`] sends
+//! through one; actor handles clone it.
+//!
+//! [`Bound`]: super::Bound
+
+use std::time::Duration;
+
+use super::bind::framed;
+use super::frame::{FrameFlags, FrameHeader};
+use super::io::{ChannelSender, SendError};
+use super::sync_call::SyncCallError;
+use crate::actor::{PendingReplies, Reply, read_reply_body};
+use crate::platform::{self, RecvError};
+use crate::right::Right;
+use crate::wire::{self, MachMessage, Message};
+
+/// Sends frames on one channel from any thread.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    sender: ChannelSender,
+    pending: PendingReplies,
+}
+
+impl Outgoing {
+    pub(super) fn new(sender: ChannelSender, pending: PendingReplies) -> Outgoing {
+        Outgoing { sender, pending }
+    }
+
+    /// Sends a frame: `header`, then `message`'s body and rights. Never
+    /// blocks; a refused `message` comes back as given.
+    pub fn send(&self, header: FrameHeader, message: Message) -> Result<(), SendError> {
+        self.sender
+            .send(framed(header, message))
+            .map_err(|error| match error {
+                SendError::Backpressure(framed) => SendError::Backpressure(unframed(framed)),
+                SendError::Closed(framed) => SendError::Closed(unframed(framed)),
+            })
+    }
+
+    /// Sends a call (`header` gets a fresh transaction) whose answer
+    /// decodes as `T`. On a full queue or a closed channel the body comes
+    /// back and no reply is pending.
+    pub fn call<T: MachMessage>(
+        &self,
+        mut header: FrameHeader,
+        body: Message,
+    ) -> Result<Reply<T>, SendError> {
+        let (transaction, reply) = match self.pending.register::<T>() {
+            Ok(registered) => registered,
+            Err(_) => return Err(SendError::Closed(body)),
+        };
+        header.transaction = transaction;
+        match self.send(header, body) {
+            Ok(()) => Ok(reply),
+            Err(error) => {
+                reply.cancel();
+                Err(error)
+            }
+        }
+    }
+
+    /// Sends a sync call and blocks this thread (only) until its reply or
+    /// `timeout`. The reply comes to a fresh port whose send-once right
+    /// travels as the frame's last right, so it never passes through the
+    /// I/O thread or an event loop.
+    pub fn call_sync<T: MachMessage>(
+        &self,
+        mut header: FrameHeader,
+        mut body: Message,
+        timeout: Duration,
+    ) -> Result<T, SyncCallError> {
+        // A fresh port per call: its one send-once right is the only way
+        // in, so nothing but this call's answer can arrive on it.
+        let (reply_port, reply_to) = platform::reply_port().map_err(SyncCallError::ReplyPort)?;
+        body.rights.push(Right::SendOnce(reply_to));
+        header.flags = header.flags | FrameFlags::SYNC;
+        header.transaction = self.pending.next_transaction();
+        if let Err(error) = self.send(header, body) {
+            return Err(SyncCallError::Send(without_reply_right(error)));
+        }
+        let received = match reply_port.recv(Some(timeout)) {
+            Ok(received) => received.message,
+            Err(RecvError::Timeout) => return Err(SyncCallError::Timeout),
+            Err(RecvError::PeerGone) => return Err(SyncCallError::NoReply),
+            Err(RecvError::Malformed(_)) => return Err(SyncCallError::BadReply),
+            Err(RecvError::Io(error)) => return Err(SyncCallError::Failed(error.to_string())),
+        };
+        match read_reply_body(received) {
+            Ok(Ok(value)) => wire::decode(value).map_err(SyncCallError::Decode),
+            Ok(Err(_)) => Err(SyncCallError::ResponderDropped),
+            Err(_) => Err(SyncCallError::BadReply),
+        }
+    }
+
+    /// The calls of this channel still waiting for a reply.
+    pub fn pending(&self) -> &PendingReplies {
+        &self.pending
+    }
+
+    /// The raw sender, for replies.
+    pub(super) fn sender(&self) -> &ChannelSender {
+        &self.sender
+    }
+}
+
+/// The body of a message [`framed`] made, as the caller gave it.
+fn unframed(message: Message) -> Message {
+    Message {
+        bytes: message.bytes[FrameHeader::LEN..].to_vec(),
+        rights: message.rights,
+    }
+}
+
+/// A refused call's body as the caller gave it: the reply right this call
+/// added is taken off again (and released).
+fn without_reply_right(error: SendError) -> SendError {
+    let strip = |mut message: Message| {
+        message.rights.pop();
+        message
+    };
+    match error {
+        SendError::Backpressure(message) => SendError::Backpressure(strip(message)),
+        SendError::Closed(message) => SendError::Closed(strip(message)),
+    }
+}

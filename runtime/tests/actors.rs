@@ -139,6 +139,39 @@ fn an_actor_deleting_itself_in_its_handler_is_destroyed_once_on_each_side() {
 }
 
 #[test]
+fn both_sides_deleting_one_layer_at_once_is_no_violation() {
+    let (parent_loop, child_loop) = loops();
+    let log = Log::default();
+    let (_parent, child) = open_pair(&parent_loop, &child_loop, parent_scene(&log), &log);
+    for round in 0..20 {
+        let name: &'static str = if round % 2 == 0 { "even" } else { "odd" };
+        let layer = child.layer(name, ChildLayer::new(&log, name)).unwrap();
+        let inner = layer
+            .layer("inner", ChildLayer::new(&log, "inner"))
+            .unwrap();
+        inner.paint(round).unwrap();
+        // The parent's layer deletes itself on this paint, while ours is
+        // deleted here: two deletes cross, and paints to the inner layer
+        // may meet a removed actor on the way.
+        layer.paint(666).unwrap();
+        layer.delete().unwrap();
+        assert!(matches!(inner.paint(1), Err(ActorSendError::Destroyed(_))));
+    }
+    // The channel is still healthy: no crossing was taken for a violation.
+    assert_eq!(child.double(21).unwrap().wait(WAIT).unwrap(), 42);
+    log.wait_for("every layer's end on both sides", |lines| {
+        lines.iter().filter(|l| l.contains(" destroyed ")).count() == 80
+    });
+    assert!(
+        !log.lines().iter().any(|l| l.contains("BadMessage")),
+        "{:?}",
+        log.lines()
+    );
+    parent_loop.stop();
+    child_loop.stop();
+}
+
+#[test]
 fn a_refused_constructor_destroys_the_senders_actor_with_failed_constructor() {
     let (parent_loop, child_loop) = loops();
     let log = Log::default();

@@ -7,7 +7,6 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::channel::{FrameFlags, FrameHeader};
-use crate::wire::Message;
 
 use super::destroy::{BadMessage, DestroyReason};
 use super::handle::ActorHandle;
@@ -136,12 +135,16 @@ fn put_back(link: &Arc<Link>, routing: u32, mut actor: Box<dyn Actor>) {
 /// Our app refused a constructor: the peer's actor ends with
 /// `FailedConstructor`; what came for ours is dropped.
 fn refuse_constructor(link: &Arc<Link>, routing: u32) {
-    let ended = lock(&link.routes).remove_subtree(
-        routing,
-        DestroyReason::FailedConstructor,
-        DestroyReason::AncestorDeletion,
-    );
-    lock(&link.routes).ended_while_running.remove(&routing);
+    let ended = {
+        let mut routes = lock(&link.routes);
+        let ended = routes.remove_and_bury(
+            routing,
+            DestroyReason::FailedConstructor,
+            DestroyReason::AncestorDeletion,
+        );
+        routes.ended_while_running.remove(&routing);
+        ended
+    };
     destroy_all(ended);
     let header = FrameHeader {
         routing,
@@ -149,12 +152,8 @@ fn refuse_constructor(link: &Arc<Link>, routing: u32) {
         flags: FrameFlags::CONSTRUCTOR | FrameFlags::DELETE,
         transaction: 0,
     };
-    let empty = Message {
-        bytes: Vec::new(),
-        rights: Vec::new(),
-    };
     // A closed channel destroys the peer's actor anyway.
-    drop(link.outgoing.send(header, empty));
+    drop(link.outgoing.send_control(header));
 }
 
 /// A body that did not decode (or that the glue rejected) closes the

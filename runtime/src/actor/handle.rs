@@ -242,7 +242,7 @@ impl ActorHandle {
                 _ => return Err(ActorSendError::Destroyed(body)),
             }
             self.link.outgoing.send(header, body)?;
-            routes.remove_subtree(
+            routes.remove_and_bury(
                 self.routing,
                 DestroyReason::Deletion,
                 DestroyReason::AncestorDeletion,

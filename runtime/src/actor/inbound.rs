@@ -99,20 +99,29 @@ fn route(link: &Arc<Link>, frame: Frame, reply: Option<Responder<()>>) -> Result
         link.close(DestroyReason::NormalShutdown, false);
         return Ok(());
     }
+    let routing = header.routing;
     let mut routes = lock(&link.routes);
     if routes.closing.is_some() {
         // Our side is closing: what still arrives is dropped.
         return Ok(());
     }
+    if header.flags == FrameFlags::ACK {
+        // The peer has seen a removal of ours: frames for those actors
+        // can no longer be in flight.
+        return if routes.acknowledge(routing) {
+            Ok(())
+        } else {
+            Err(BadMessage::UnknownRouting { routing })
+        };
+    }
     if header.flags == FrameFlags::CONSTRUCTOR | FrameFlags::DELETE {
         // The peer refused a constructor of ours.
-        if !routes.ever_existed(header.routing) || header.routing % 2 != our_parity(link) {
-            return Err(BadMessage::UnknownRouting {
-                routing: header.routing,
-            });
+        if routing == 0 || routing % 2 != our_parity(link) || !routes.ever_existed(routing) {
+            return Err(BadMessage::UnknownRouting { routing });
         }
+        acknowledge(link, routing);
         let ended = routes.remove_subtree(
-            header.routing,
+            routing,
             DestroyReason::FailedConstructor,
             DestroyReason::AncestorDeletion,
         );
@@ -122,14 +131,26 @@ fn route(link: &Arc<Link>, frame: Frame, reply: Option<Responder<()>>) -> Result
         });
         return Ok(());
     }
-    let Some(entry) = routes.entries.get_mut(&header.routing) else {
-        if routes.ever_existed(header.routing) {
-            // In flight when its actor was deleted: dropped, rights released.
+    let Some(entry) = routes.entries.get_mut(&routing) else {
+        if routes.tombstone(routing).is_some() {
+            // Sent before the peer learnt we removed this actor: dropped
+            // with its rights; a removal of its own is acknowledged, and a
+            // constructor's new actor shares the removal.
+            let mut body = body;
+            if header.flags == FrameFlags::DELETE {
+                acknowledge(link, routing);
+            } else if header.flags == FrameFlags::CONSTRUCTOR {
+                let new = take_new_routing(&mut body).unwrap_or(0);
+                if !routes.bury_constructed(routing, new) {
+                    return Err(BadMessage::BadConstructor { routing: new });
+                }
+            }
             return Ok(());
         }
-        return Err(BadMessage::UnknownRouting {
-            routing: header.routing,
-        });
+        if routes.ever_existed(routing) {
+            return Err(BadMessage::AfterDelete { routing });
+        }
+        return Err(BadMessage::UnknownRouting { routing });
     };
     if entry.deleted_by_peer {
         return Err(BadMessage::AfterDelete {
@@ -176,7 +197,12 @@ fn route(link: &Arc<Link>, frame: Frame, reply: Option<Responder<()>>) -> Result
             );
             delivery.constructs = Some(routing);
         }
-        MessageKind::Delete => entry.deleted_by_peer = true,
+        MessageKind::Delete => {
+            // Nothing more of ours may go to it or under it once the peer
+            // has our acknowledgement.
+            routes.mark_deleted_by_peer(routing);
+            acknowledge(link, routing);
+        }
         _ => {}
     }
     drop(routes);
@@ -198,6 +224,18 @@ fn queue(link: &Arc<Link>, delivery: Delivery) {
     link.event_loop.post(priority, compress, move || {
         super::deliver::deliver(&target, delivery);
     });
+}
+
+/// Tells the peer we have seen its removal of actor `routing`.
+fn acknowledge(link: &Link, routing: u32) {
+    let ack = crate::channel::FrameHeader {
+        routing,
+        message: 0,
+        flags: FrameFlags::ACK,
+        transaction: 0,
+    };
+    // A closed channel needs no acknowledgement.
+    drop(link.outgoing.send_control(ack));
 }
 
 fn our_parity(link: &Link) -> u32 {

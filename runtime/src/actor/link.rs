@@ -211,6 +211,10 @@ impl Link {
         if let Some(mut pump) = lock(&self.pump).take() {
             pump.shut(close_reason);
         }
+        // Our send right goes too, so the peer sees the channel gone even
+        // while handles to our actors remain; our own close lets the
+        // goodbye already queued go out first.
+        self.outgoing.close(urgent);
         set_host(self.nonce, self.side, None);
         let link = Arc::clone(self);
         // Our own close drops what is queued; the peer's is delivered first.

@@ -65,6 +65,13 @@ pub(super) struct Routes {
     /// Actors removed while their handler ran (or while being
     /// constructed): their reason, for when the handler returns.
     pub(super) ended_while_running: HashMap<u32, DestroyReason>,
+    /// Actors we removed (deleted, or refused to construct) whose removal
+    /// the peer has not acknowledged yet, each with the root of its
+    /// removal: the peer's frames for them, sent before it knew, are
+    /// dropped rather than treated as violations.
+    tombstones: HashMap<u32, u32>,
+    /// The members of each removal awaiting acknowledgement, by root.
+    removals: HashMap<u32, Vec<u32>>,
 }
 
 impl Routes {
@@ -87,7 +94,61 @@ impl Routes {
             last_peer: 0,
             closing: None,
             ended_while_running: HashMap::new(),
+            tombstones: HashMap::new(),
+            removals: HashMap::new(),
         }
+    }
+
+    /// Marks the actor at `root` and everything under it as deleted by
+    /// the peer: our sends to them fail from now on.
+    pub(super) fn mark_deleted_by_peer(&mut self, root: u32) {
+        let mut stack = vec![root];
+        while let Some(routing) = stack.pop() {
+            if let Some(entry) = self.entries.get_mut(&routing) {
+                entry.deleted_by_peer = true;
+                stack.extend(entry.children.iter().copied());
+            }
+        }
+    }
+
+    /// Remembers `members` (the subtree removed at `root`) until the peer
+    /// acknowledges the removal.
+    pub(super) fn bury(&mut self, root: u32, members: impl IntoIterator<Item = u32>) {
+        let group = self.removals.entry(root).or_default();
+        for member in members {
+            self.tombstones.insert(member, root);
+            group.push(member);
+        }
+    }
+
+    /// The root of the unacknowledged removal `routing` belongs to.
+    pub(super) fn tombstone(&self, routing: u32) -> Option<u32> {
+        self.tombstones.get(&routing).copied()
+    }
+
+    /// The peer acknowledged the removal at `root`; false if none was
+    /// awaiting acknowledgement.
+    pub(super) fn acknowledge(&mut self, root: u32) -> bool {
+        let Some(members) = self.removals.remove(&root) else {
+            return false;
+        };
+        for member in members {
+            self.tombstones.remove(&member);
+        }
+        true
+    }
+
+    /// Records a peer constructor addressed to a removed manager: its new
+    /// actor is removed with it. False if the peer may not allocate it.
+    pub(super) fn bury_constructed(&mut self, manager: u32, routing: u32) -> bool {
+        if !self.peer_may_allocate(routing) {
+            return false;
+        }
+        self.last_peer = routing;
+        if let Some(root) = self.tombstone(manager) {
+            self.bury(root, [routing]);
+        }
+        true
     }
 
     fn is_ours(&self, routing: u32) -> bool {
@@ -152,6 +213,32 @@ impl Routes {
         reason: DestroyReason,
         below: DestroyReason,
     ) -> Vec<Ended> {
+        self.remove_subtree_with(root, reason, below, |_| {})
+    }
+
+    /// Removes the subtree at `root` as ours to remove (a delete of ours,
+    /// or a refused constructor): its ids stay tombstoned until the peer
+    /// acknowledges.
+    pub(super) fn remove_and_bury(
+        &mut self,
+        root: u32,
+        reason: DestroyReason,
+        below: DestroyReason,
+    ) -> Vec<Ended> {
+        let mut removed = Vec::new();
+        let ended = self.remove_subtree_with(root, reason, below, |id| removed.push(id));
+        self.bury(root, removed);
+        ended
+    }
+
+    /// As [`Routes::remove_subtree`], telling `removed` each id taken out.
+    pub(super) fn remove_subtree_with(
+        &mut self,
+        root: u32,
+        reason: DestroyReason,
+        below: DestroyReason,
+        mut removed: impl FnMut(u32),
+    ) -> Vec<Ended> {
         let mut ended = Vec::new();
         if let Some(manager) = self.entries.get(&root).and_then(|entry| entry.manager) {
             if let Some(manager) = self.entries.get_mut(&manager) {
@@ -174,6 +261,7 @@ impl Routes {
             let Some(entry) = self.entries.remove(&routing) else {
                 continue;
             };
+            removed(routing);
             let reason = if routing == root {
                 reason.clone()
             } else {

@@ -19,7 +19,10 @@ impl FrameFlags {
     pub const HELLO: FrameFlags = FrameFlags(16);
     /// A clean close of the channel.
     pub const GOODBYE: FrameFlags = FrameFlags(32);
-    const KNOWN: u32 = 63;
+    /// Acknowledges the peer's removal of an actor (a delete, or a refused
+    /// constructor): frames for it in flight have all arrived.
+    pub const ACK: FrameFlags = FrameFlags(64);
+    const KNOWN: u32 = 127;
 
     /// Whether every bit of `other` is set.
     pub fn contains(self, other: FrameFlags) -> bool {

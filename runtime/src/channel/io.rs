@@ -64,9 +64,16 @@ impl std::error::Error for SendError {}
 /// The sending half of a channel and its queue for a slow peer.
 #[derive(Debug)]
 struct Outbound {
-    send: SendRight,
-    queue: Mutex<VecDeque<Message>>,
-    closed: Mutex<bool>,
+    state: Mutex<OutboundState>,
+}
+
+#[derive(Debug)]
+struct OutboundState {
+    /// `None` once closed: the right is released, so the peer sees us gone.
+    send: Option<SendRight>,
+    queue: VecDeque<Message>,
+    /// No new sends; the right goes once the queue has drained.
+    closing: bool,
 }
 
 /// A channel registered with the I/O thread: its receive right is in the
@@ -250,28 +257,40 @@ impl IoThread {
         let Some(outbound) = lock(&self.writers).remove(&token) else {
             return;
         };
-        let mut queue = lock(&outbound.queue);
+        let mut state = lock(&outbound.state);
+        let OutboundState {
+            send,
+            queue,
+            closing,
+        } = &mut *state;
+        let Some(right) = send.as_ref() else {
+            return;
+        };
         while let Some(message) = queue.pop_front() {
-            match outbound.send.try_send(message) {
+            match right.try_send(message) {
                 Ok(()) => {}
                 Err(TrySendError::QueueFull(message)) => {
                     queue.push_front(message);
-                    drop(queue);
-                    self.watch(&outbound);
+                    self.watch(&outbound, right);
                     return;
                 }
                 Err(_) => {
                     // The peer is gone; its receive side reports the close.
                     queue.clear();
-                    *lock(&outbound.closed) = true;
+                    *send = None;
                     return;
                 }
             }
         }
+        if *closing {
+            *send = None;
+        }
     }
 
-    fn watch(&self, outbound: &Arc<Outbound>) {
-        if let Ok(token) = self.set.watch_writable(&outbound.send) {
+    /// Resumes `outbound` (whose state lock the caller holds, `send` being
+    /// its right) when the peer has room.
+    fn watch(&self, outbound: &Arc<Outbound>, send: &SendRight) {
+        if let Ok(token) = self.set.watch_writable(send) {
             lock(&self.writers).insert(token, Arc::clone(outbound));
         }
     }
@@ -307,9 +326,11 @@ impl Channel {
             token
         };
         let outbound = Arc::new(Outbound {
-            send,
-            queue: Mutex::new(VecDeque::new()),
-            closed: Mutex::new(false),
+            state: Mutex::new(OutboundState {
+                send: Some(send),
+                queue: VecDeque::new(),
+                closing: false,
+            }),
         });
         Ok((
             Channel {
@@ -336,7 +357,7 @@ impl Channel {
 
     /// Frames waiting for the peer.
     pub fn queued(&self) -> usize {
-        lock(&self.sender.outbound.queue).len()
+        lock(&self.sender.outbound.state).queue.len()
     }
 
     /// The channel's token in the I/O thread's port set.
@@ -365,10 +386,15 @@ impl ChannelSender {
     }
 
     fn send_within(&self, message: Message, limit: usize) -> Result<(), SendError> {
-        if *lock(&self.outbound.closed) {
+        let mut state = lock(&self.outbound.state);
+        let OutboundState {
+            send,
+            queue,
+            closing,
+        } = &mut *state;
+        let Some(right) = send.as_ref().filter(|_| !*closing) else {
             return Err(SendError::Closed(message));
-        }
-        let mut queue = lock(&self.outbound.queue);
+        };
         if !queue.is_empty() {
             if queue.len() >= limit {
                 return Err(SendError::Backpressure(message));
@@ -376,19 +402,37 @@ impl ChannelSender {
             queue.push_back(message);
             return Ok(());
         }
-        match self.outbound.send.try_send(message) {
+        match right.try_send(message) {
             Ok(()) => Ok(()),
             Err(TrySendError::QueueFull(message)) => {
                 queue.push_back(message);
-                drop(queue);
                 // The I/O thread resumes the queue when the peer has room.
-                self.io.watch(&self.outbound);
+                self.io.watch(&self.outbound, right);
                 Ok(())
             }
             Err(other) => {
-                *lock(&self.outbound.closed) = true;
+                *send = None;
                 Err(SendError::Closed(other.into_message()))
             }
+        }
+    }
+
+    /// Stops sending: what is queued is dropped (its rights released) and
+    /// the send right goes, so the peer sees the channel gone once every
+    /// other sender of it is gone too. Idempotent.
+    pub fn close(&self) {
+        let mut state = lock(&self.outbound.state);
+        state.queue.clear();
+        state.send = None;
+    }
+
+    /// Stops sending once what is queued has gone out (a goodbye, say):
+    /// new sends fail now, the right goes when the queue is empty.
+    pub fn close_after_queue(&self) {
+        let mut state = lock(&self.outbound.state);
+        state.closing = true;
+        if state.queue.is_empty() {
+            state.send = None;
         }
     }
 }

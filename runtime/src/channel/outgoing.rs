@@ -39,6 +39,21 @@ impl Outgoing {
             })
     }
 
+    /// Sends a control frame with an empty body, past the queue bound
+    /// (like replies, control frames answer what the peer did).
+    pub fn send_control(&self, header: FrameHeader) -> Result<(), SendError> {
+        let empty = Message {
+            bytes: Vec::new(),
+            rights: Vec::new(),
+        };
+        self.sender
+            .send_reply(framed(header, empty))
+            .map_err(|error| match error {
+                SendError::Backpressure(framed) => SendError::Backpressure(unframed(framed)),
+                SendError::Closed(framed) => SendError::Closed(unframed(framed)),
+            })
+    }
+
     /// Sends a call (`header` gets a fresh transaction) whose answer
     /// decodes as `T`. On a full queue or a closed channel the body comes
     /// back and no reply is pending.
@@ -97,6 +112,16 @@ impl Outgoing {
     /// The calls of this channel still waiting for a reply.
     pub fn pending(&self) -> &PendingReplies {
         &self.pending
+    }
+
+    /// Stops sending on this channel (see [`ChannelSender::close`]); with
+    /// `flush`, only after what is queued has gone out.
+    pub fn close(&self, flush: bool) {
+        if flush {
+            self.sender.close_after_queue();
+        } else {
+            self.sender.close();
+        }
     }
 
     /// The raw sender, for replies.

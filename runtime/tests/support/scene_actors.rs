@@ -145,7 +145,11 @@ impl LayerParentHandler for ParentLayer {
     fn paint(&mut self, seq: u32) {
         self.log.push(format!("parent {} paint {seq}", self.name));
         if seq == 666 {
-            self.handle.delete().unwrap();
+            // The peer may have deleted it first (its delete is on the way).
+            if let Err(error) = self.handle.delete() {
+                self.log
+                    .push(format!("parent {} delete refused: {error}", self.name));
+            }
         }
     }
 

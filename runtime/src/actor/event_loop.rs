@@ -120,9 +120,17 @@ impl EventLoop {
     pub fn spawn(name: &str) -> std::io::Result<(EventLoop, JoinHandle<()>)> {
         let event_loop = EventLoop::new();
         let runner = event_loop.clone();
+        // Over the simulator, a thread belongs to the simulated task (the
+        // process) of the thread that started it.
+        #[cfg(feature = "mach-sim")]
+        let task = crate::mach_sim::current_task();
         let thread = std::thread::Builder::new()
             .name(name.to_owned())
-            .spawn(move || while runner.run_one(None) {})?;
+            .spawn(move || {
+                #[cfg(feature = "mach-sim")]
+                crate::mach_sim::bind_thread_to(task);
+                while runner.run_one(None) {}
+            })?;
         Ok((event_loop, thread))
     }
 

@@ -391,6 +391,11 @@ pub(crate) struct LayerParentHandle(pub(crate) ActorHandle);
 #[derive(Clone, Debug)]
 pub(crate) struct LayerChildHandle(pub(crate) ActorHandle);
 
+/// The runtime actor for a parent-side handler (what `open` wraps).
+pub(crate) fn scene_parent_actor(handler: impl SceneParentHandler) -> Box<dyn Actor> {
+    Box::new(SceneParentGlue(handler))
+}
+
 impl SceneParentHandle {
     pub(crate) fn open(
         endpoint: Endpoint<SceneParent>,

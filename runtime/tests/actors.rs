@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use machproto_runtime::actor::{ActorSendError, EventLoop, ReplyError};
-use machproto_runtime::channel::SyncCallError;
+use machproto_runtime::channel::{INBOX_LIMIT, SyncCallError};
 use scene_actors::{ChildLayer, Log, ParentScene, WAIT, open_pair, parent_scene};
 
 fn loops() -> (EventLoop, EventLoop) {
@@ -303,4 +303,42 @@ fn a_sync_call_from_the_loop_that_runs_its_callee_is_refused() {
     let done = event_loop.run_until(WAIT, || log.lines().iter().any(|l| l == "parent sum 1 2"));
     assert!(done);
     assert_eq!(answered.join().unwrap().unwrap(), 3);
+}
+
+#[test]
+fn an_owner_that_stops_taking_messages_bounds_memory_and_pushes_back_on_the_sender() {
+    // The parent's loop is nobody's: nothing is taken from its channel.
+    let stalled_loop = EventLoop::new();
+    let (child_loop, _) = EventLoop::spawn("child-loop").unwrap();
+    let log = Log::default();
+    let (parent, child) = open_pair(&stalled_loop, &child_loop, parent_scene(&log), &log);
+    let mut accepted = Vec::new();
+    let mut refused = 0u32;
+    for seq in 0..100_000u32 {
+        match child.input(seq) {
+            Ok(()) => accepted.push(seq),
+            Err(ActorSendError::Backpressure(_)) => refused += 1,
+            Err(other) => panic!("{other}"),
+        }
+    }
+    // The receiving I/O thread stopped reading at its inbox limit, so the
+    // sender met a full queue instead of the receiver growing without end.
+    assert!(refused > 0, "all {} accepted", accepted.len());
+    let limit = INBOX_LIMIT as u64;
+    log.wait_for("the inbox to fill", |_| parent.0.arrivals() >= limit);
+    // A broken bound would show given time; a correct one never moves.
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(parent.0.arrivals(), limit, "the I/O thread read on");
+    // Once the owner runs its loop, every accepted message arrives, in
+    // order, none lost.
+    let expected = accepted.len();
+    let done = stalled_loop.run_until(WAIT * 3, || log.lines().len() >= expected);
+    assert!(done, "{} of {expected} delivered", log.lines().len());
+    let delivered: Vec<String> = log.lines();
+    let sent: Vec<String> = accepted
+        .iter()
+        .map(|seq| format!("parent input {seq}"))
+        .collect();
+    assert!(delivered == sent, "delivered out of order or lost");
+    child_loop.stop();
 }

@@ -4,10 +4,11 @@
 //! thread count is not disturbed by other tests.
 #![cfg(target_os = "linux")]
 
-use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-use machproto_runtime::channel::{Channel, ChannelEvent, CloseReason, SEND_QUEUE_LIMIT, SendError};
+use machproto_runtime::channel::{
+    Channel, ChannelEvent, ChannelEvents, CloseReason, SEND_QUEUE_LIMIT, SendError,
+};
 use machproto_runtime::platform;
 use machproto_runtime::wire::Message;
 
@@ -21,10 +22,7 @@ fn message(bytes: &[u8]) -> Message {
 }
 
 /// Two channel ends joined by two ports.
-fn pair() -> (
-    (Channel, Receiver<ChannelEvent>),
-    (Channel, Receiver<ChannelEvent>),
-) {
+fn pair() -> ((Channel, ChannelEvents), (Channel, ChannelEvents)) {
     let (a_receive, to_a) = platform::port().unwrap();
     let (b_receive, to_b) = platform::port().unwrap();
     (
@@ -33,7 +31,7 @@ fn pair() -> (
     )
 }
 
-fn next(events: &Receiver<ChannelEvent>) -> ChannelEvent {
+fn next(events: &ChannelEvents) -> ChannelEvent {
     events.recv_timeout(WAIT).expect("an event arrives")
 }
 

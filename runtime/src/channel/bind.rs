@@ -5,12 +5,12 @@
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use super::frame::{FrameError, FrameFlags, FrameHeader};
 use super::hello::{BindError, Hello, HelloRegistry};
-use super::io::{Channel, ChannelEvent, CloseReason, Notify, SendError};
+use super::io::{Channel, ChannelEvent, ChannelEvents, CloseReason, Notify, SendError};
 use super::outgoing::Outgoing;
 use crate::actor::{PendingReplies, UnexpectedReply};
 use crate::endpoint::{Endpoint, ProtocolSide};
@@ -23,7 +23,7 @@ pub struct Bound<S: ProtocolSide> {
     channel: Channel,
     /// Sends on `channel`; our calls waiting for the peer's replies.
     outgoing: Outgoing,
-    events: Receiver<ChannelEvent>,
+    events: ChannelEvents,
     hello: HelloRegistry,
     closed: Option<CloseReason>,
     /// Frames that arrived while the owner waited for a reply, in order.

@@ -7,8 +7,9 @@ use std::collections::{HashMap, VecDeque};
 use std::io;
 #[cfg(not(feature = "mach-sim"))]
 use std::sync::OnceLock;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use crate::platform::{Malformed, PortSet, PortSetEvent, Received, RecvError, Token, TrySendError};
 use crate::right::{ReceiveRight, SendRight};
@@ -18,6 +19,12 @@ use crate::wire::Message;
 /// [`SendError::Backpressure`]: sends never block and never grow memory
 /// without bound.
 pub const SEND_QUEUE_LIMIT: usize = 4096;
+
+/// Arrivals a channel holds for an owner that has not taken them before
+/// the I/O thread stops reading that channel; it reads again once the
+/// owner has taken half. A stalled owner thus costs bounded memory, and its
+/// peer meets a full queue (backpressure) instead.
+pub const INBOX_LIMIT: usize = 4096;
 
 /// What the I/O thread hands a channel's owner.
 #[derive(Debug)]
@@ -101,6 +108,16 @@ pub type Notify = Arc<dyn Fn() + Send + Sync>;
 struct Inbox {
     events: mpsc::Sender<ChannelEvent>,
     notify: Option<Notify>,
+    flow: Arc<Mutex<Flow>>,
+}
+
+/// How far a channel's owner is behind the I/O thread.
+#[derive(Debug, Default)]
+struct Flow {
+    /// Events queued and not yet taken.
+    pending: usize,
+    /// Whether the I/O thread stopped reading the channel.
+    paused: bool,
 }
 
 impl std::fmt::Debug for Inbox {
@@ -114,6 +131,8 @@ impl std::fmt::Debug for Inbox {
 impl Inbox {
     /// Queues `event`; false when its owner is gone.
     fn post(&self, event: ChannelEvent) -> bool {
+        // Counted before it can be taken, so the count never runs behind.
+        lock(&self.flow).pending += 1;
         if self.events.send(event).is_err() {
             return false;
         }
@@ -236,6 +255,13 @@ impl IoThread {
     fn deliver(&self, token: Token, event: ChannelEvent) {
         let inbox = lock(&self.inboxes).get(&token).cloned();
         if let Some(inbox) = inbox {
+            {
+                let mut flow = lock(&inbox.flow);
+                if flow.pending + 1 >= INBOX_LIMIT && !flow.paused && self.set.pause(token).is_ok()
+                {
+                    flow.paused = true;
+                }
+            }
             if !inbox.post(event) {
                 // Nobody listens any more: the owner dropped the channel.
                 lock(&self.inboxes).remove(&token);
@@ -299,11 +325,8 @@ impl IoThread {
 impl Channel {
     /// Registers a channel made of our `receive` right and a `send` right
     /// to the peer; what arrives (and the close) comes out of the returned
-    /// receiver, in order.
-    pub fn open(
-        receive: ReceiveRight,
-        send: SendRight,
-    ) -> io::Result<(Channel, mpsc::Receiver<ChannelEvent>)> {
+    /// events, in order.
+    pub fn open(receive: ReceiveRight, send: SendRight) -> io::Result<(Channel, ChannelEvents)> {
         Channel::open_notifying(receive, send, None)
     }
 
@@ -313,10 +336,15 @@ impl Channel {
         receive: ReceiveRight,
         send: SendRight,
         notify: Option<Notify>,
-    ) -> io::Result<(Channel, mpsc::Receiver<ChannelEvent>)> {
+    ) -> io::Result<(Channel, ChannelEvents)> {
         let io = io_thread()?;
         let (events, inbox) = mpsc::channel();
-        let events = Inbox { events, notify };
+        let flow = Arc::new(Mutex::new(Flow::default()));
+        let events = Inbox {
+            events,
+            notify,
+            flow: Arc::clone(&flow),
+        };
         // The inbox is registered before the right joins the set, so no
         // arrival can find the channel unknown.
         let token = {
@@ -332,12 +360,18 @@ impl Channel {
                 closing: false,
             }),
         });
+        let events = ChannelEvents {
+            events: inbox,
+            flow,
+            io: Arc::clone(&io),
+            token,
+        };
         Ok((
             Channel {
                 sender: ChannelSender { io, outbound },
                 token,
             },
-            inbox,
+            events,
         ))
     }
 
@@ -363,6 +397,34 @@ impl Channel {
     /// The channel's token in the I/O thread's port set.
     pub fn token(&self) -> Token {
         self.token
+    }
+}
+
+/// What arrives on a [`Channel`], in order; taking events is what lets
+/// the I/O thread read on (see [`INBOX_LIMIT`]).
+#[derive(Debug)]
+pub struct ChannelEvents {
+    events: mpsc::Receiver<ChannelEvent>,
+    flow: Arc<Mutex<Flow>>,
+    io: Arc<IoThread>,
+    token: Token,
+}
+
+impl ChannelEvents {
+    /// The next event, waiting up to `timeout`.
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<ChannelEvent, RecvTimeoutError> {
+        let event = self.events.recv_timeout(timeout)?;
+        self.took();
+        Ok(event)
+    }
+
+    fn took(&self) {
+        let mut flow = lock(&self.flow);
+        flow.pending = flow.pending.saturating_sub(1);
+        if flow.paused && flow.pending <= INBOX_LIMIT / 2 && self.io.set.resume(self.token).is_ok()
+        {
+            flow.paused = false;
+        }
     }
 }
 

@@ -61,8 +61,8 @@ pub use bind::{Bound, ChannelError, Frame};
 pub use frame::{FrameError, FrameFlags, FrameHeader};
 pub use hello::{BindError, Hello, HelloRegistry};
 pub use io::{
-    Channel, ChannelEvent, ChannelSender, CloseReason, Notify, SEND_QUEUE_LIMIT, SendError,
-    on_io_thread,
+    Channel, ChannelEvent, ChannelEvents, ChannelSender, CloseReason, INBOX_LIMIT, Notify,
+    SEND_QUEUE_LIMIT, SendError, on_io_thread,
 };
 pub use outgoing::Outgoing;
 pub use sync_call::SyncCallError;

@@ -66,6 +66,33 @@ impl PortSet {
         Some(right)
     }
 
+    /// Stops waiting on a member without taking it out: what arrives for
+    /// it stays in its queue (and its senders meet a full queue) until
+    /// [`PortSet::resume`].
+    pub fn pause(&self, token: Token) -> io::Result<()> {
+        let members = self.lock();
+        let Some(right) = members.get(&token.0) else {
+            return Ok(());
+        };
+        epoll::delete(&self.epoll, handle_fd(&right.handle)?)?;
+        Ok(())
+    }
+
+    /// Waits on a paused member again, with its old token.
+    pub fn resume(&self, token: Token) -> io::Result<()> {
+        let members = self.lock();
+        let Some(right) = members.get(&token.0) else {
+            return Ok(());
+        };
+        epoll::add(
+            &self.epoll,
+            handle_fd(&right.handle)?,
+            epoll::EventData::new_u64(token.0),
+            epoll::EventFlags::IN | epoll::EventFlags::RDHUP,
+        )?;
+        Ok(())
+    }
+
     /// Reports [`PortSetEvent::Writable`] once, when the port `send` sends
     /// to can take a message again (or its receiver is gone, which the next
     /// send then reports). For resuming sends that met a full queue.

@@ -104,6 +104,32 @@ impl PortSet {
         Some(right)
     }
 
+    /// Stops waiting on a member without taking it out: what arrives for
+    /// it stays in its queue (and its senders meet a full queue) until
+    /// [`PortSet::resume`].
+    pub fn pause(&self, token: Token) -> io::Result<()> {
+        self.move_member(token, MACH_PORT_NULL)
+    }
+
+    /// Waits on a paused member again, with its old token.
+    pub fn resume(&self, token: Token) -> io::Result<()> {
+        self.move_member(token, self.set.0)
+    }
+
+    fn move_member(&self, token: Token, after: mach_port_name_t) -> io::Result<()> {
+        let Ok(name) = mach_port_name_t::try_from(token.0) else {
+            return Ok(());
+        };
+        let members = self.lock();
+        if !members.contains_key(&name) {
+            return Ok(());
+        }
+        // SAFETY: moves a receive right this set holds (the lock keeps it
+        // from being removed meanwhile) out of or into this task's set.
+        let result = unsafe { mach_port_move_member(mach_task_self(), name, after) };
+        check(result, "mach_port_move_member")
+    }
+
     /// Reports [`PortSetEvent::Writable`] once, when the port `send` sends
     /// to can take a message again (or its receiver is gone, which the next
     /// send then reports). For resuming sends that met a full queue.

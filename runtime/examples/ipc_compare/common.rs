@@ -40,10 +40,15 @@ pub(crate) enum Row {
     /// A sync call with a 64-byte argument and reply (the same baseline
     /// for raw sockets and ipc-channel).
     SyncCall64,
+    /// `CallReply64` between actors: typed handles, event loops on both
+    /// sides, validation against the side specs (same baseline).
+    ActorCallReply64,
+    /// `SyncCall64` from an actor handle to an actor (same baseline).
+    ActorSyncCall64,
 }
 
 impl Row {
-    pub(crate) const ALL: [Row; 8] = [
+    pub(crate) const ALL: [Row; 10] = [
         Row::Rtt64,
         Row::Oneway64,
         Row::Rtt1Right,
@@ -52,6 +57,8 @@ impl Row {
         Row::ShmNew,
         Row::CallReply64,
         Row::SyncCall64,
+        Row::ActorCallReply64,
+        Row::ActorSyncCall64,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -64,6 +71,8 @@ impl Row {
             Row::ShmNew => "shm_1mib_new_region",
             Row::CallReply64 => "call_reply_64b",
             Row::SyncCall64 => "sync_call_64b",
+            Row::ActorCallReply64 => "actor_call_reply_64b",
+            Row::ActorSyncCall64 => "actor_sync_call_64b",
         }
     }
 

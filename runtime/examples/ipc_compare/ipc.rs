@@ -89,7 +89,11 @@ impl Parent for Ipc {
         let payload = vec![7u8; SMALL];
         let start = Instant::now();
         match row {
-            Row::Rtt64 | Row::CallReply64 | Row::SyncCall64 => {
+            Row::Rtt64
+            | Row::CallReply64
+            | Row::SyncCall64
+            | Row::ActorCallReply64
+            | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     c.to_child.send(&payload)?;
                     black_box(c.from_child.recv().map_err(io_err)?);
@@ -163,7 +167,11 @@ pub(crate) fn child() -> io::Result<()> {
         };
         to_parent.send(b"A")?;
         match row {
-            Row::Rtt64 | Row::CallReply64 | Row::SyncCall64 => {
+            Row::Rtt64
+            | Row::CallReply64
+            | Row::SyncCall64
+            | Row::ActorCallReply64
+            | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     let m = from_parent.recv().map_err(io_err)?;
                     to_parent.send(&m)?;

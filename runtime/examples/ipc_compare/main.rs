@@ -13,6 +13,8 @@
 //! and to `target/ipc_compare.json`.
 
 #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
+mod actors;
+#[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod bench;
 #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
 mod common;

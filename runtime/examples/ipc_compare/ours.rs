@@ -14,6 +14,7 @@ use machproto_runtime::{
 };
 use rustix::net::{AddressFamily, Shutdown, SocketFlags, SocketType};
 
+use crate::actors::{ActorCaller, Echo, EchoChild, serve};
 use crate::common::{
     CHILD_FD, Control, MANY_RIGHTS, Parent, Row, SETUP_TIMEOUT, SHM_LEN, SMALL, acks_after,
     child_command, io_err, pattern, touch_pages,
@@ -70,8 +71,10 @@ pub(crate) struct Ours {
     /// The region of `shm_1mib_reused`, mapped once; the child has it too.
     shared: Mapping,
     source: Vec<u8>,
-    /// The parent side of the actor-level channel.
+    /// The parent side of the channel-level call rows.
     bound: Bound<BenchParent>,
+    /// The parent's actor of the actor-level rows.
+    actor: ActorCaller,
 }
 
 /// The port that carries the child's setup message: made here, rather than
@@ -103,14 +106,20 @@ pub(crate) fn spawn(pinned: bool) -> io::Result<Box<dyn Parent>> {
     let shared = region.map()?;
     let (parent_end, child_end) = create_endpoints::<Bench>()?;
     let (end_receive, end_send, nonce) = child_end.into_parts();
+    let (actor_parent_end, actor_child_end) = create_endpoints::<Echo>()?;
+    let (actor_receive, actor_send, actor_nonce) = actor_child_end.into_parts();
+    let mut nonces = nonce.to_le_bytes().to_vec();
+    nonces.extend(actor_nonce.to_le_bytes());
     boot.send(
         message(
-            nonce.to_le_bytes().to_vec(),
+            nonces,
             vec![
                 Right::Send(to_parent),
                 Right::SharedMemory(region),
                 Right::Receive(end_receive),
                 Right::Send(end_send),
+                Right::Receive(actor_receive),
+                Right::Send(actor_send),
             ],
         ),
         SETUP_TIMEOUT,
@@ -137,6 +146,7 @@ pub(crate) fn spawn(pinned: bool) -> io::Result<Box<dyn Parent>> {
         shared,
         source: pattern(),
         bound: parent_end.bind("bench-parent", Some("bench-child"))?,
+        actor: ActorCaller::open(actor_parent_end)?,
     }))
 }
 
@@ -195,6 +205,16 @@ impl Parent for Ours {
                     black_box(answer.map_err(io_err)?);
                 }
             }
+            Row::ActorCallReply64 => {
+                for _ in 0..iters {
+                    black_box(self.actor.call(&payload, CALL_TIMEOUT)?);
+                }
+            }
+            Row::ActorSyncCall64 => {
+                for _ in 0..iters {
+                    black_box(self.actor.call_sync(&payload, CALL_TIMEOUT)?);
+                }
+            }
             Row::ShmNew => {
                 for _ in 0..iters {
                     let region = SharedMemory::new(SHM_LEN as u64)?;
@@ -232,16 +252,33 @@ pub(crate) fn child() -> io::Result<()> {
         Some(Right::SharedMemory(region)),
         Some(Right::Receive(end_receive)),
         Some(Right::Send(end_send)),
-    ) = (rights.next(), rights.next(), rights.next(), rights.next())
+        Some(Right::Receive(actor_receive)),
+        Some(Right::Send(actor_send)),
+    ) = (
+        rights.next(),
+        rights.next(),
+        rights.next(),
+        rights.next(),
+        rights.next(),
+        rights.next(),
+    )
     else {
         return Err(io::Error::other("bad setup message"));
     };
-    let nonce: [u8; 16] = setup.message.bytes[..]
-        .try_into()
-        .map_err(|_| io::Error::other("bad setup nonce"))?;
-    let endpoint =
-        Endpoint::<BenchChild>::from_parts(end_receive, end_send, u128::from_le_bytes(nonce));
+    let nonce = |at: usize| -> io::Result<u128> {
+        let bytes: [u8; 16] = setup
+            .message
+            .bytes
+            .get(at..at + 16)
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| io::Error::other("bad setup nonce"))?;
+        Ok(u128::from_le_bytes(bytes))
+    };
+    let endpoint = Endpoint::<BenchChild>::from_parts(end_receive, end_send, nonce(0)?);
     let mut bound = endpoint.bind("bench-child", Some("bench-parent"))?;
+    let echo_end = Endpoint::<EchoChild>::from_parts(actor_receive, actor_send, nonce(16)?);
+    // Answers the actor rows on its own loop, for the life of the process.
+    let _echo = serve(echo_end)?;
     let shared = region.map_read_only()?;
     drop(region);
     let (from_parent, to_child) = platform::port()?;
@@ -281,6 +318,8 @@ pub(crate) fn child() -> io::Result<()> {
                     send(&to_parent, ack())?;
                 }
             }
+            // The child's actor answers these on its loop.
+            Row::ActorCallReply64 | Row::ActorSyncCall64 => {}
             Row::CallReply64 | Row::SyncCall64 => {
                 for _ in 0..iters {
                     let mut frame = bound.recv(CALL_TIMEOUT).map_err(io_err)?;

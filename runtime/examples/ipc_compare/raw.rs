@@ -282,7 +282,11 @@ impl Parent for Raw {
         let mut reply = [0u8; SMALL];
         let start = Instant::now();
         match row {
-            Row::Rtt64 | Row::CallReply64 | Row::SyncCall64 => {
+            Row::Rtt64
+            | Row::CallReply64
+            | Row::SyncCall64
+            | Row::ActorCallReply64
+            | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     send_bytes(socket, &payload)?;
                     recv_bytes(socket, &mut reply)?;
@@ -359,7 +363,11 @@ pub(crate) fn child() -> io::Result<()> {
         };
         send_bytes(&socket, b"A")?;
         match row {
-            Row::Rtt64 | Row::CallReply64 | Row::SyncCall64 => {
+            Row::Rtt64
+            | Row::CallReply64
+            | Row::SyncCall64
+            | Row::ActorCallReply64
+            | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     let len = recv_bytes(&socket, &mut buffer)?;
                     send_bytes(&socket, &buffer[..len])?;

@@ -1,0 +1,155 @@
+//! The actor-level rows: `Echo` between two actors of a one-message
+//! protocol, written the way generated code is. The child's actor answers
+//! on its event loop; the parent calls through its actor handle.
+
+use std::io;
+use std::time::Duration;
+
+use machproto_runtime::actor::{
+    Actor, ActorHandle, ActorOptions, ActorSide, BadMessage, DestroyReason, EventLoop, Handled,
+    Incoming, MessageKind, MessageSpec, Priority, SideSpec,
+};
+use machproto_runtime::wire::{self};
+use machproto_runtime::{Endpoint, Protocol, ProtocolSide, Side};
+
+use crate::common::io_err;
+
+pub(crate) struct Echo;
+pub(crate) struct EchoParent;
+pub(crate) struct EchoChild;
+impl ProtocolSide for EchoParent {
+    const PROTOCOL: &'static str = "bench.Echo";
+    const SIDE: Side = Side::Parent;
+}
+impl ProtocolSide for EchoChild {
+    const PROTOCOL: &'static str = "bench.Echo";
+    const SIDE: Side = Side::Child;
+}
+impl Protocol for Echo {
+    type Parent = EchoParent;
+    type Child = EchoChild;
+}
+
+/// `child: async Echo(bytes) -> (bytes); sync SyncEcho(bytes) -> (bytes);`
+/// (the child receives both here; the language allows `sync` only towards
+/// the parent, which does not matter to the runtime's cost).
+const ECHO: u32 = 1;
+const SYNC_ECHO: u32 = 2;
+
+static ECHO_PARENT: SideSpec = SideSpec {
+    protocol: "bench.Echo",
+    side: Side::Parent,
+    receives: &[],
+    sends: &[ECHO, SYNC_ECHO],
+    peer_process: Some("bench-child"),
+};
+
+static ECHO_CHILD: SideSpec = SideSpec {
+    protocol: "bench.Echo",
+    side: Side::Child,
+    receives: &[
+        MessageSpec {
+            id: ECHO,
+            name: "Echo",
+            kind: MessageKind::Call,
+            priority: Priority::Normal,
+            compress: false,
+        },
+        MessageSpec {
+            id: SYNC_ECHO,
+            name: "SyncEcho",
+            kind: MessageKind::Sync,
+            priority: Priority::Normal,
+            compress: false,
+        },
+    ],
+    sends: &[],
+    peer_process: Some("bench-parent"),
+};
+
+impl ActorSide for EchoParent {
+    const SPEC: &'static SideSpec = &ECHO_PARENT;
+}
+impl ActorSide for EchoChild {
+    const SPEC: &'static SideSpec = &ECHO_CHILD;
+}
+
+/// The parent's actor receives nothing.
+struct Caller;
+
+impl Actor for Caller {
+    fn receive(&mut self, incoming: Incoming) -> Result<Handled, BadMessage> {
+        Err(BadMessage::UnknownMessage {
+            protocol: "bench.Echo",
+            message: incoming.id(),
+        })
+    }
+
+    fn destroyed(&mut self, _reason: DestroyReason) {}
+}
+
+/// The child's actor answers with what it got.
+struct Echoer;
+
+impl Actor for Echoer {
+    fn receive(&mut self, mut incoming: Incoming) -> Result<Handled, BadMessage> {
+        let bytes: Vec<u8> = incoming.decode()?;
+        let responder = incoming
+            .responder::<Vec<u8>>()
+            .ok_or(BadMessage::WrongKind {
+                message: incoming.spec().name,
+            })?;
+        // Vec<u8> always encodes.
+        let _ = responder.respond(bytes);
+        Ok(Handled::Done)
+    }
+
+    fn destroyed(&mut self, _reason: DestroyReason) {}
+}
+
+/// The parent's side: its actor on its own loop.
+#[derive(Debug)]
+pub(crate) struct ActorCaller {
+    handle: ActorHandle,
+    event_loop: EventLoop,
+}
+
+impl ActorCaller {
+    pub(crate) fn open(endpoint: Endpoint<EchoParent>) -> io::Result<ActorCaller> {
+        let (event_loop, _) = EventLoop::spawn("bench-parent-loop")?;
+        let options = ActorOptions::new("bench-parent");
+        let handle = endpoint.open(&event_loop, &options, Box::new(Caller))?;
+        Ok(ActorCaller { handle, event_loop })
+    }
+
+    pub(crate) fn call(&self, payload: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
+        let argument = wire::encode(payload.to_vec()).map_err(io_err)?;
+        let reply = self
+            .handle
+            .call::<Vec<u8>>(ECHO, argument)
+            .map_err(io_err)?;
+        reply.wait(timeout).map_err(io_err)
+    }
+
+    pub(crate) fn call_sync(&self, payload: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
+        let argument = wire::encode(payload.to_vec()).map_err(io_err)?;
+        self.handle
+            .call_sync::<Vec<u8>>(SYNC_ECHO, argument, timeout)
+            .map_err(io_err)
+    }
+}
+
+impl Drop for ActorCaller {
+    fn drop(&mut self) {
+        self.handle.close();
+        self.event_loop.stop();
+    }
+}
+
+/// The child's side: answers on a loop of its own until the process exits.
+pub(crate) fn serve(endpoint: Endpoint<EchoChild>) -> io::Result<(ActorHandle, EventLoop)> {
+    let (event_loop, _) = EventLoop::spawn("bench-child-loop")?;
+    let options = ActorOptions::new("bench-child");
+    let handle = endpoint.open(&event_loop, &options, Box::new(Echoer))?;
+    Ok((handle, event_loop))
+}

@@ -324,11 +324,13 @@ fn an_owner_that_stops_taking_messages_bounds_memory_and_pushes_back_on_the_send
     // The receiving I/O thread stopped reading at its inbox limit, so the
     // sender met a full queue instead of the receiver growing without end.
     assert!(refused > 0, "all {} accepted", accepted.len());
-    let limit = INBOX_LIMIT as u64;
-    log.wait_for("the inbox to fill", |_| parent.0.arrivals() >= limit);
-    // A broken bound would show given time; a correct one never moves.
+    // The loop's thread reads its channels: stalled, it reads nothing, so
+    // arrivals wait in the kernel (bounded) and the sender is pushed back.
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(parent.0.arrivals(), limit, "the I/O thread read on");
+    assert!(
+        parent.0.arrivals() <= INBOX_LIMIT as u64,
+        "read past the bound"
+    );
     // Once the owner runs its loop, every accepted message arrives, in
     // order, none lost.
     let expected = accepted.len();

@@ -11,6 +11,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use kernel::Kernel;
+
 /// Delivery priority (LANGUAGE.md §6): higher ones are delivered first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Priority {
@@ -42,6 +44,10 @@ struct Queue {
     keys: HashMap<(Reverse<Priority>, u64), CompressKey>,
     next: u64,
     stopped: bool,
+    /// The loop's channels, once an actor is opened on it.
+    kernel: Option<Arc<Kernel>>,
+    /// Whether the runner waits in the kernel (a post must wake it there).
+    in_kernel: bool,
 }
 
 struct Shared {
@@ -172,8 +178,29 @@ impl EventLoop {
             queue.compressed.insert(key, slot);
             queue.keys.insert(slot, key);
         }
+        let kernel = queue.in_kernel.then(|| queue.kernel.clone()).flatten();
         drop(queue);
-        self.shared.ready.notify_one();
+        match kernel {
+            Some(kernel) => kernel.wake(),
+            None => self.shared.ready.notify_one(),
+        }
+    }
+
+    /// The dispatch this loop receives its actors' channels on, made on
+    /// first use (by the thread opening the first actor, in its process).
+    pub(crate) fn dispatch(&self) -> std::io::Result<Arc<crate::channel::Dispatch>> {
+        let mut queue = self.lock();
+        if let Some(kernel) = &queue.kernel {
+            return Ok(Arc::clone(&kernel.dispatch));
+        }
+        let kernel = Arc::new(Kernel::new()?);
+        let dispatch = Arc::clone(&kernel.dispatch);
+        queue.kernel = Some(kernel);
+        drop(queue);
+        // A runner waiting on the condition variable waits in the kernel
+        // from now on.
+        self.shared.ready.notify_all();
+        Ok(dispatch)
     }
 
     /// Runs the most urgent queued job, waiting up to `timeout` (forever
@@ -181,8 +208,16 @@ impl EventLoop {
     /// nothing came in time.
     pub fn run_one(&self, timeout: Option<Duration>) -> bool {
         let deadline = timeout.map(|t| Instant::now() + t);
-        let mut queue = self.lock();
         loop {
+            let kernel = self.lock().kernel.clone();
+            if let Some(kernel) = &kernel {
+                if !kernel.drain() {
+                    // The loop's port set failed (its process is gone,
+                    // under the simulator): jobs only, from now on.
+                    self.lock().kernel = None;
+                }
+            }
+            let mut queue = self.lock();
             if queue.stopped {
                 return false;
             }
@@ -195,24 +230,38 @@ impl EventLoop {
                 job();
                 return true;
             }
-            queue = match deadline {
-                None => self
-                    .shared
-                    .ready
-                    .wait(queue)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return false;
+            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|left| left.is_zero()) {
+                return false;
+            }
+            match queue.kernel.clone() {
+                Some(kernel) => {
+                    queue.in_kernel = true;
+                    drop(queue);
+                    let alive = kernel.wait(left);
+                    let mut queue = self.lock();
+                    queue.in_kernel = false;
+                    if !alive {
+                        queue.kernel = None;
                     }
-                    self.shared
-                        .ready
-                        .wait_timeout(queue, left)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .0
                 }
-            };
+                None => {
+                    let _woken = match left {
+                        None => self
+                            .shared
+                            .ready
+                            .wait(queue)
+                            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                        Some(left) => {
+                            self.shared
+                                .ready
+                                .wait_timeout(queue, left)
+                                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                .0
+                        }
+                    };
+                }
+            }
         }
     }
 
@@ -241,10 +290,15 @@ impl EventLoop {
         queue.jobs.clear();
         queue.compressed.clear();
         queue.keys.clear();
+        let kernel = queue.in_kernel.then(|| queue.kernel.clone()).flatten();
         drop(queue);
+        if let Some(kernel) = kernel {
+            kernel.wake();
+        }
         self.shared.ready.notify_all();
     }
 }
 
+mod kernel;
 #[cfg(test)]
 mod tests;

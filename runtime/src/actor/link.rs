@@ -155,8 +155,12 @@ impl<S: ActorSide> Endpoint<S> {
                 schedule_pump(&link);
             }
         });
-        let bound: Bound<S> =
-            self.bind_notifying(&options.process_kind, spec.peer_process, Some(notify))?;
+        let bound: Bound<S> = self.bind_notifying(
+            &options.process_kind,
+            spec.peer_process,
+            Some(notify),
+            Some(event_loop.dispatch()?),
+        )?;
         static NEXT_LINK: AtomicU64 = AtomicU64::new(1);
         let link = Arc::new(Link {
             id: NEXT_LINK.fetch_add(1, Ordering::Relaxed),

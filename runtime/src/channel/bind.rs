@@ -5,12 +5,14 @@
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
+use super::dispatch::{Dispatch, Notify};
 use super::frame::{FrameError, FrameFlags, FrameHeader};
 use super::hello::{BindError, Hello, HelloRegistry};
-use super::io::{Channel, ChannelEvent, ChannelEvents, CloseReason, Notify, SendError};
+use super::io::{Channel, ChannelEvent, ChannelEvents, CloseReason, SendError};
 use super::outgoing::Outgoing;
 use crate::actor::{PendingReplies, UnexpectedReply};
 use crate::endpoint::{Endpoint, ProtocolSide};
@@ -94,7 +96,7 @@ impl<S: ProtocolSide> Endpoint<S> {
     /// the peer to be of kind `peer_kind` when the protocol says so
     /// (`[ChildProc]` / `[ParentProc]`).
     pub fn bind(self, process_kind: &str, peer_kind: Option<&str>) -> std::io::Result<Bound<S>> {
-        self.bind_notifying(process_kind, peer_kind, None)
+        self.bind_notifying(process_kind, peer_kind, None, None)
     }
 
     /// As [`Endpoint::bind`], with `notify` called on the I/O thread after
@@ -104,9 +106,10 @@ impl<S: ProtocolSide> Endpoint<S> {
         process_kind: &str,
         peer_kind: Option<&str>,
         notify: Option<Notify>,
+        receiver: Option<Arc<Dispatch>>,
     ) -> std::io::Result<Bound<S>> {
         let (receive, send, nonce) = self.into_parts();
-        let (channel, events) = Channel::open_notifying(receive, send, notify)?;
+        let (channel, events) = Channel::open_notifying(receive, send, notify, receiver)?;
         let hello =
             wire::encode(Hello::new::<S>(nonce, process_kind)).map_err(std::io::Error::other)?;
         let header = FrameHeader {

@@ -1,17 +1,16 @@
-//! The I/O thread: one per process, started by the first channel. It waits
-//! on one port set holding every channel's receive right, hands what
-//! arrives to each channel's event queue, and resumes sends that met a full
-//! peer queue. It never runs user code and never blocks on a send.
+//! Channels: a receive right registered with a [`Dispatch`] (the I/O
+//! thread's, or an event loop's), and a send right with a bounded queue
+//! for a slow peer. Sends never block; what arrives comes out of
+//! [`ChannelEvents`] in order.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io;
-#[cfg(not(feature = "mach-sim"))]
-use std::sync::OnceLock;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::platform::{Malformed, PortSet, PortSetEvent, Received, RecvError, Token, TrySendError};
+use super::dispatch::{Dispatch, Flow, Inbox, Notify, io_thread, lock};
+use crate::platform::{Malformed, Received, Token, TrySendError};
 use crate::right::{ReceiveRight, SendRight};
 use crate::wire::Message;
 
@@ -70,17 +69,17 @@ impl std::error::Error for SendError {}
 
 /// The sending half of a channel and its queue for a slow peer.
 #[derive(Debug)]
-struct Outbound {
-    state: Mutex<OutboundState>,
+pub(super) struct Outbound {
+    pub(super) state: Mutex<OutboundState>,
 }
 
 #[derive(Debug)]
-struct OutboundState {
+pub(super) struct OutboundState {
     /// `None` once closed: the right is released, so the peer sees us gone.
-    send: Option<SendRight>,
-    queue: VecDeque<Message>,
+    pub(super) send: Option<SendRight>,
+    pub(super) queue: VecDeque<Message>,
     /// No new sends; the right goes once the queue has drained.
-    closing: bool,
+    pub(super) closing: bool,
 }
 
 /// A channel registered with the I/O thread: its receive right is in the
@@ -89,237 +88,8 @@ struct OutboundState {
 pub struct Channel {
     sender: ChannelSender,
     token: Token,
-}
-
-#[derive(Debug)]
-struct IoThread {
-    set: PortSet,
-    inboxes: Mutex<HashMap<Token, Inbox>>,
-    writers: Mutex<HashMap<Token, Arc<Outbound>>>,
-}
-
-/// Called by the I/O thread after it queued an event for a channel, so the
-/// channel's owner (an event loop) can come and take it. It must not block
-/// and must not run user code.
-pub type Notify = Arc<dyn Fn() + Send + Sync>;
-
-/// Where one channel's arrivals go.
-#[derive(Clone)]
-struct Inbox {
-    events: mpsc::Sender<ChannelEvent>,
-    notify: Option<Notify>,
-    flow: Arc<Mutex<Flow>>,
-}
-
-/// How far a channel's owner is behind the I/O thread.
-#[derive(Debug, Default)]
-struct Flow {
-    /// Events queued and not yet taken.
-    pending: usize,
-    /// Whether the I/O thread stopped reading the channel.
-    paused: bool,
-}
-
-impl std::fmt::Debug for Inbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Inbox")
-            .field("notify", &self.notify.is_some())
-            .finish()
-    }
-}
-
-impl Inbox {
-    /// Queues `event`; false when its owner is gone.
-    fn post(&self, event: ChannelEvent) -> bool {
-        // Counted before it can be taken, so the count never runs behind.
-        lock(&self.flow).pending += 1;
-        if self.events.send(event).is_err() {
-            return false;
-        }
-        if let Some(notify) = &self.notify {
-            notify();
-        }
-        true
-    }
-}
-
-thread_local! {
-    /// Whether this thread is an I/O thread (which must never wait for a
-    /// reply: it is what would deliver it).
-    static ON_IO_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Whether the calling thread is the runtime's I/O thread.
-pub fn on_io_thread() -> bool {
-    ON_IO_THREAD.with(std::cell::Cell::get)
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every critical section here is a single map or queue operation, so a
-    // panic elsewhere cannot leave the data inconsistent.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-#[cfg(not(feature = "mach-sim"))]
-static IO: OnceLock<Arc<IoThread>> = OnceLock::new();
-/// Held while the I/O thread is being started, so only one is.
-#[cfg(not(feature = "mach-sim"))]
-static STARTING: Mutex<()> = Mutex::new(());
-
-/// The process's I/O thread, started on first use.
-#[cfg(not(feature = "mach-sim"))]
-fn io_thread() -> io::Result<Arc<IoThread>> {
-    if let Some(io) = IO.get() {
-        return Ok(Arc::clone(io));
-    }
-    let _starting = lock(&STARTING);
-    if let Some(io) = IO.get() {
-        return Ok(Arc::clone(io));
-    }
-    let io = start(|| {})?;
-    let _ = IO.set(Arc::clone(&io));
-    Ok(io)
-}
-
-/// Over the simulator every simulated task is a process of its own, so
-/// each gets its own I/O thread, acting in that task.
-#[cfg(feature = "mach-sim")]
-fn io_thread() -> io::Result<Arc<IoThread>> {
-    static PER_TASK: Mutex<Option<HashMap<crate::mach_sim::TaskId, Arc<IoThread>>>> =
-        Mutex::new(None);
-    let task = crate::mach_sim::current_task();
-    let mut threads = lock(&PER_TASK);
-    let threads = threads.get_or_insert_with(HashMap::new);
-    if let Some(io) = threads.get(&task) {
-        return Ok(Arc::clone(io));
-    }
-    let io = start(move || crate::mach_sim::bind_thread_to(task))?;
-    threads.insert(task, Arc::clone(&io));
-    Ok(io)
-}
-
-/// Starts an I/O thread; `setup` runs first on the new thread.
-fn start(setup: impl FnOnce() + Send + 'static) -> io::Result<Arc<IoThread>> {
-    let io = Arc::new(IoThread {
-        set: PortSet::new()?,
-        inboxes: Mutex::new(HashMap::new()),
-        writers: Mutex::new(HashMap::new()),
-    });
-    let worker = Arc::clone(&io);
-    std::thread::Builder::new()
-        .name("machproto-io".into())
-        .spawn(move || {
-            ON_IO_THREAD.with(|flag| flag.set(true));
-            setup();
-            worker.run();
-        })?;
-    Ok(io)
-}
-
-impl IoThread {
-    fn run(&self) {
-        loop {
-            match self.set.recv(None) {
-                Ok(PortSetEvent::Message(token, received)) => {
-                    self.deliver(token, ChannelEvent::Message(received));
-                }
-                Ok(PortSetEvent::Malformed(token, reason)) => {
-                    // A bad message closes only its channel.
-                    if let Some(right) = self.set.remove(token) {
-                        drop(right);
-                    }
-                    self.close(token, CloseReason::BadMessage(reason));
-                }
-                Ok(PortSetEvent::PeerGone(token, _right)) => {
-                    self.close(token, CloseReason::PeerGone);
-                }
-                Ok(PortSetEvent::Writable(token)) => self.resume(token),
-                Err(RecvError::Timeout | RecvError::PeerGone | RecvError::Malformed(_)) => {}
-                // The set itself failed (its task is gone, under the
-                // simulator): nothing more can arrive; close every channel.
-                Err(_) => {
-                    let inboxes: Vec<_> = lock(&self.inboxes).drain().collect();
-                    for (_, inbox) in inboxes {
-                        inbox.post(ChannelEvent::Closed(CloseReason::Failed(
-                            "the I/O thread's port set failed".into(),
-                        )));
-                    }
-                    return;
-                }
-            }
-        }
-    }
-
-    fn deliver(&self, token: Token, event: ChannelEvent) {
-        let inbox = lock(&self.inboxes).get(&token).cloned();
-        if let Some(inbox) = inbox {
-            {
-                let mut flow = lock(&inbox.flow);
-                if flow.pending + 1 >= INBOX_LIMIT && !flow.paused && self.set.pause(token).is_ok()
-                {
-                    flow.paused = true;
-                }
-            }
-            if !inbox.post(event) {
-                // Nobody listens any more: the owner dropped the channel.
-                lock(&self.inboxes).remove(&token);
-                drop(self.set.remove(token));
-            }
-        }
-    }
-
-    fn close(&self, token: Token, reason: CloseReason) {
-        let inbox = lock(&self.inboxes).remove(&token);
-        if let Some(inbox) = inbox {
-            inbox.post(ChannelEvent::Closed(reason));
-        }
-    }
-
-    /// Sends what a channel queued while its peer was full, until the
-    /// queue is empty or full again (then watches again).
-    fn resume(&self, token: Token) {
-        let Some(outbound) = lock(&self.writers).remove(&token) else {
-            return;
-        };
-        let mut state = lock(&outbound.state);
-        let OutboundState {
-            send,
-            queue,
-            closing,
-        } = &mut *state;
-        let Some(right) = send.as_ref() else {
-            return;
-        };
-        while let Some(message) = queue.pop_front() {
-            match right.try_send(message) {
-                Ok(()) => {}
-                Err(TrySendError::QueueFull(message)) => {
-                    queue.push_front(message);
-                    self.watch(&outbound, right);
-                    return;
-                }
-                Err(_) => {
-                    // The peer is gone; its receive side reports the close.
-                    queue.clear();
-                    *send = None;
-                    return;
-                }
-            }
-        }
-        if *closing {
-            *send = None;
-        }
-    }
-
-    /// Resumes `outbound` (whose state lock the caller holds, `send` being
-    /// its right) when the peer has room.
-    fn watch(&self, outbound: &Arc<Outbound>, send: &SendRight) {
-        if let Ok(token) = self.set.watch_writable(send) {
-            lock(&self.writers).insert(token, Arc::clone(outbound));
-        }
-    }
+    /// Where the receive right is.
+    receiver: Arc<Dispatch>,
 }
 
 impl Channel {
@@ -327,17 +97,19 @@ impl Channel {
     /// to the peer; what arrives (and the close) comes out of the returned
     /// events, in order.
     pub fn open(receive: ReceiveRight, send: SendRight) -> io::Result<(Channel, ChannelEvents)> {
-        Channel::open_notifying(receive, send, None)
+        Channel::open_notifying(receive, send, None, None)
     }
 
-    /// As [`Channel::open`], calling `notify` on the I/O thread after each
-    /// event it queues.
+    /// As [`Channel::open`], receiving on `receiver` (the I/O thread's
+    /// dispatch when `None`) and calling `notify` after each event queued.
     pub fn open_notifying(
         receive: ReceiveRight,
         send: SendRight,
         notify: Option<Notify>,
+        receiver: Option<Arc<Dispatch>>,
     ) -> io::Result<(Channel, ChannelEvents)> {
         let io = io_thread()?;
+        let receiver = receiver.unwrap_or_else(|| Arc::clone(&io));
         let (events, inbox) = mpsc::channel();
         let flow = Arc::new(Mutex::new(Flow::default()));
         let events = Inbox {
@@ -345,14 +117,7 @@ impl Channel {
             notify,
             flow: Arc::clone(&flow),
         };
-        // The inbox is registered before the right joins the set, so no
-        // arrival can find the channel unknown.
-        let token = {
-            let mut inboxes = lock(&io.inboxes);
-            let token = io.set.insert(receive)?;
-            inboxes.insert(token, events);
-            token
-        };
+        let token = receiver.register(receive, events)?;
         let outbound = Arc::new(Outbound {
             state: Mutex::new(OutboundState {
                 send: Some(send),
@@ -363,13 +128,14 @@ impl Channel {
         let events = ChannelEvents {
             events: inbox,
             flow,
-            io: Arc::clone(&io),
+            receiver: Arc::clone(&receiver),
             token,
         };
         Ok((
             Channel {
                 sender: ChannelSender { io, outbound },
                 token,
+                receiver,
             },
             events,
         ))
@@ -406,7 +172,7 @@ impl Channel {
 pub struct ChannelEvents {
     events: mpsc::Receiver<ChannelEvent>,
     flow: Arc<Mutex<Flow>>,
-    io: Arc<IoThread>,
+    receiver: Arc<Dispatch>,
     token: Token,
 }
 
@@ -418,10 +184,17 @@ impl ChannelEvents {
         Ok(event)
     }
 
+    /// Events queued and not yet taken (at most about [`INBOX_LIMIT`]).
+    pub fn waiting(&self) -> usize {
+        lock(&self.flow).pending
+    }
+
     fn took(&self) {
         let mut flow = lock(&self.flow);
         flow.pending = flow.pending.saturating_sub(1);
-        if flow.paused && flow.pending <= INBOX_LIMIT / 2 && self.io.set.resume(self.token).is_ok()
+        if flow.paused
+            && flow.pending <= INBOX_LIMIT / 2
+            && self.receiver.set.resume(self.token).is_ok()
         {
             flow.paused = false;
         }
@@ -431,7 +204,7 @@ impl ChannelEvents {
 /// The sending half of a [`Channel`], cloneable and shareable.
 #[derive(Clone, Debug)]
 pub struct ChannelSender {
-    io: Arc<IoThread>,
+    io: Arc<Dispatch>,
     outbound: Arc<Outbound>,
 }
 
@@ -503,9 +276,7 @@ impl Channel {
     /// Stops receiving: the receive right leaves the I/O thread's set and
     /// is released, so the peer sees the channel gone. Idempotent.
     pub fn close(&self) {
-        let io = &self.sender.io;
-        lock(&io.inboxes).remove(&self.token);
-        drop(io.set.remove(self.token));
+        self.receiver.unregister(self.token);
     }
 }
 

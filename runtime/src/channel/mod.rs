@@ -51,6 +51,7 @@
 
 mod bind;
 mod call;
+mod dispatch;
 mod frame;
 mod hello;
 mod io;
@@ -58,11 +59,12 @@ mod outgoing;
 mod sync_call;
 
 pub use bind::{Bound, ChannelError, Frame};
+pub use dispatch::{Dispatch, Notify, Waited, on_io_thread};
 pub use frame::{FrameError, FrameFlags, FrameHeader};
 pub use hello::{BindError, Hello, HelloRegistry};
 pub use io::{
-    Channel, ChannelEvent, ChannelEvents, ChannelSender, CloseReason, INBOX_LIMIT, Notify,
-    SEND_QUEUE_LIMIT, SendError, on_io_thread,
+    Channel, ChannelEvent, ChannelEvents, ChannelSender, CloseReason, INBOX_LIMIT,
+    SEND_QUEUE_LIMIT, SendError,
 };
 pub use outgoing::Outgoing;
 pub use sync_call::SyncCallError;

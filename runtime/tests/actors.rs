@@ -248,7 +248,7 @@ fn a_busy_loop_delivers_by_priority_and_compresses_resizes() {
         log: log.clone(),
         gate: Some(gate),
     };
-    let (parent, child) = open_pair(&parent_loop, &child_loop, parent_handler, &log);
+    let (_parent, child) = open_pair(&parent_loop, &child_loop, parent_handler, &log);
     child.note("block").unwrap();
     log.wait_line("parent note block");
     // The parent's loop is busy; these pile up behind it.
@@ -258,8 +258,9 @@ fn a_busy_loop_delivers_by_priority_and_compresses_resizes() {
     child.note("after").unwrap();
     child.input(1).unwrap();
     child.input(2).unwrap();
-    // Hello, block, five resizes, a note and two inputs have arrived.
-    log.wait_for("every arrival", |_| parent.0.arrivals() >= 10);
+    // Each send above went straight into the parent's port (a few small
+    // messages never fill it), and the parent's loop takes everything
+    // waiting there before choosing its next job.
     release.send(()).unwrap();
     log.wait_line("parent note after");
     assert_eq!(

@@ -48,6 +48,9 @@ struct Queue {
     kernel: Option<Arc<Kernel>>,
     /// Whether the runner waits in the kernel (a post must wake it there).
     in_kernel: bool,
+    /// Runners waiting on the condition variable (none: a post need not
+    /// signal it).
+    on_condvar: usize,
 }
 
 struct Shared {
@@ -179,10 +182,12 @@ impl EventLoop {
             queue.keys.insert(slot, key);
         }
         let kernel = queue.in_kernel.then(|| queue.kernel.clone()).flatten();
+        let on_condvar = queue.on_condvar > 0;
         drop(queue);
-        match kernel {
-            Some(kernel) => kernel.wake(),
-            None => self.shared.ready.notify_one(),
+        if let Some(kernel) = kernel {
+            kernel.wake();
+        } else if on_condvar {
+            self.shared.ready.notify_one();
         }
     }
 
@@ -246,7 +251,8 @@ impl EventLoop {
                     }
                 }
                 None => {
-                    let _woken = match left {
+                    queue.on_condvar += 1;
+                    let mut queue = match left {
                         None => self
                             .shared
                             .ready
@@ -260,6 +266,7 @@ impl EventLoop {
                                 .0
                         }
                     };
+                    queue.on_condvar -= 1;
                 }
             }
         }

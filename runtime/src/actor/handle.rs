@@ -266,15 +266,12 @@ impl ActorHandle {
             flags: FrameFlags::GOODBYE,
             transaction: 0,
         };
-        if lock(&self.link.routes).closing.is_none() {
-            let empty = Message {
-                bytes: Vec::new(),
-                rights: Vec::new(),
-            };
+        let send_goodbye = || {
             // A peer already gone learns nothing either way.
-            drop(self.link.outgoing.send(goodbye, empty));
-        }
-        self.link.close(DestroyReason::NormalShutdown, true);
+            drop(self.link.outgoing.send_control(goodbye));
+        };
+        self.link
+            .close_with(DestroyReason::NormalShutdown, true, send_goodbye);
     }
 }
 

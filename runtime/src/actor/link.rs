@@ -200,12 +200,24 @@ impl Link {
     /// what is already queued for them, so nothing received is lost.
     /// `first` says whether this was the first close.
     pub(super) fn close(self: &Arc<Link>, reason: DestroyReason, urgent: bool) -> bool {
+        self.close_with(reason, urgent, || {})
+    }
+
+    /// As [`Link::close`], running `first` (a goodbye to send) once the
+    /// close is ours and before anything else can close the channel.
+    pub(super) fn close_with(
+        self: &Arc<Link>,
+        reason: DestroyReason,
+        urgent: bool,
+        first: impl FnOnce(),
+    ) -> bool {
         {
             let mut routes = lock(&self.routes);
             if routes.closing.is_some() {
                 return false;
             }
             routes.closing = Some(reason.clone());
+            first();
         }
         let close_reason = match &reason {
             DestroyReason::AbnormalShutdown => CloseReason::PeerGone,

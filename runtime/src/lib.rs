@@ -41,11 +41,15 @@
 //!   descriptors), the latter running on macOS and, with the `mach-sim`
 //!   feature, on Linux over `mach_sim`, an in-process Mach kernel
 //!   simulator reached through the [`mach_sys`] facade.
-//! - [`channel`]: endpoints bound over channels served by one I/O thread
-//!   per process: frames, the bind handshake, async calls with replies and
-//!   sync calls.
-//! - [`actor`]: event loops (priorities, `[Compress]`) and the reply
-//!   machinery; the actor tree comes next.
+//! - [`channel`]: endpoints bound over channels: frames, the bind
+//!   handshake, bounded send queues that never block, dispatches (the
+//!   process's one I/O thread, and each event loop's own), async calls with
+//!   replies and sync calls.
+//! - [`actor`]: what generated code runs on: side specs that every
+//!   incoming frame is validated against, actors and their handles, managed
+//!   actor trees with exactly one `destroyed(reason)` each, event loops
+//!   (priorities, `[Compress]`), replies and responders, and the app's
+//!   bad-message hook.
 
 pub mod actor;
 pub mod channel;

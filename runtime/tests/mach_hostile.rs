@@ -23,7 +23,7 @@ use machproto_runtime::mach_sys::port::{
 };
 use machproto_runtime::mach_sys::traps::mach_task_self;
 use machproto_runtime::platform::{self, Malformed, RecvError};
-use machproto_runtime::{ReceiveRight, SendRight};
+use machproto_runtime::{ReceiveRight, Right, SendRight};
 
 const ID: u32 = 0x4d50_0001;
 
@@ -183,13 +183,34 @@ fn hostile_mach_messages_are_refused_and_release_everything() {
             },
         );
 
-        // A dead name where a right is expected.
+        // A dead name declared as shared memory: no memory entry can die.
+        Raw::new(to_us, true)
+            .u32(1)
+            .port(MACH_PORT_DEAD, MACH_MSG_TYPE_MOVE_SEND)
+            .inline(0, 0, &[3], &[])
+            .send();
+        expect(&receive, Malformed::WrongObject { index: 0 });
+
+        // A dead name declared as a send right is one whose port died in
+        // transit: it arrives, and sending on it reports the peer gone.
         Raw::new(to_us, true)
             .u32(1)
             .port(MACH_PORT_DEAD, MACH_MSG_TYPE_MOVE_SEND)
             .inline(0, 0, &[0], &[])
             .send();
-        expect(&receive, Malformed::WrongObject { index: 0 });
+        let received = receive.recv(Some(Duration::from_secs(5))).unwrap();
+        let Some(Right::Send(dead)) = received.message.rights.into_iter().next() else {
+            panic!("a send right arrives");
+        };
+        assert!(matches!(
+            dead.try_send(machproto_runtime::wire::Message {
+                bytes: vec![1],
+                rights: Vec::new(),
+            }),
+            Err(machproto_runtime::platform::TrySendError::PeerGone(_))
+        ));
+        assert!(dead.wait_writable(Some(Duration::ZERO)).unwrap());
+        drop(dead);
 
         // An out-of-line region shorter than declared.
         let region = vec![7u8; 100];

@@ -654,3 +654,35 @@ fn shared_memory_written_by_one_process_is_read_by_another() {
         );
     })
 }
+
+#[test]
+fn a_send_right_whose_port_dies_in_transit_arrives_and_reports_the_peer_gone() {
+    isolated(|| {
+        let (inbox, to_inbox) = platform::port().unwrap();
+        let (doomed, to_doomed) = platform::port().unwrap();
+        let (once_doomed, to_once) = platform::reply_port().unwrap();
+        to_inbox
+            .try_send(message(
+                b"rights to ports about to die",
+                vec![Right::Send(to_doomed), Right::SendOnce(to_once)],
+            ))
+            .unwrap();
+        // Both ports die while the rights to them are in flight: a race a
+        // peer can always lose, not a malformed message.
+        drop(doomed);
+        drop(once_doomed);
+        let received = inbox.recv(LONG).unwrap();
+        let mut rights = received.message.rights.into_iter();
+        let (Some(Right::Send(dead)), Some(Right::SendOnce(dead_once))) =
+            (rights.next(), rights.next())
+        else {
+            panic!("both rights arrive");
+        };
+        assert!(matches!(
+            dead.try_send(message(b"anyone?", Vec::new())),
+            Err(TrySendError::PeerGone(_))
+        ));
+        assert!(dead.wait_writable(Some(Duration::ZERO)).unwrap());
+        assert!(dead_once.send(message(b"anyone?", Vec::new())).is_err());
+    })
+}

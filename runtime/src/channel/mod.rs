@@ -43,11 +43,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! What exists: the frame header, the hello handshake's message and
-//! checks, [`Channel`] over the process's one I/O thread (bounded send
-//! queues that never block, arrivals and closes delivered in order), async
+//! What is here: the frame header, the hello handshake's message and
+//! checks, [`Channel`] over a [`Dispatch`] (the process's I/O thread, or
+//! an event loop's own: bounded send queues that never block, arrivals and
+//! closes delivered in order, flow control for a stalled owner), async
 //! calls whose replies come back through the bound channel, and sync calls
-//! answered on a reply port of the caller's. The actor tree comes next.
+//! answered on a reply port of the caller's. Actors are built on this in
+//! [`crate::actor`].
 
 mod bind;
 mod call;

@@ -361,6 +361,10 @@ impl SendRight {
     /// notification) or its receiver is gone. Returns false on timeout.
     pub fn wait_writable(&self, timeout: Option<Duration>) -> io::Result<bool> {
         let name = port_name(&self.handle)?;
+        if name == crate::mach_sys::port::MACH_PORT_DEAD {
+            // Its port is gone: the next send says so at once.
+            return Ok(true);
+        }
         // A private port that only the kernel's notification can reach.
         let notify = PortName::new(allocate_receive()?, PortRight::Receive);
         request_send_possible(name, notify.name)?;
@@ -386,6 +390,12 @@ impl SendRight {
     /// Another send right to the same port (one more user reference).
     pub fn try_clone(&self) -> io::Result<SendRight> {
         let name = port_name(&self.handle)?;
+        if name == crate::mach_sys::port::MACH_PORT_DEAD {
+            // A dead name holds no reference to add to.
+            return Ok(SendRight {
+                handle: Handle::Port(PortName::new(name, PortRight::Send)),
+            });
+        }
         // SAFETY: adds a user reference to a send right this task holds.
         let result = unsafe { mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_SEND, 1) };
         check(result, "mach_port_mod_refs")?;

@@ -256,9 +256,16 @@ pub(crate) fn parse(buffer: &Buffer) -> Result<Parsed, Malformed> {
             RightKind::SendOnce => MACH_MSG_TYPE_MOVE_SEND_ONCE,
             _ => MACH_MSG_TYPE_MOVE_SEND,
         };
-        // A dead name (the port died in transit, or the sender passed one)
-        // or a right of another disposition is not the declared right.
-        if disposition != expected || name == MACH_PORT_NULL || name == MACH_PORT_DEAD {
+        // A right of another disposition, or no port at all, is not the
+        // declared right. A dead name is: a send (or send-once) right whose
+        // port died in transit, as ordinary a race as a peer dying, which
+        // arrives as a right whose sends report the peer gone (as a socket
+        // whose receiver closed does on Linux). Other kinds cannot be dead.
+        let dead_allowed = matches!(kind, RightKind::Send | RightKind::SendOnce);
+        if disposition != expected
+            || name == MACH_PORT_NULL
+            || (name == MACH_PORT_DEAD && !dead_allowed)
+        {
             return Err(Malformed::WrongObject { index });
         }
         rights.push((name, kind));

@@ -3,7 +3,9 @@
 use std::fmt;
 
 use crate::mach_sys::mach_port::{mach_port_deallocate, mach_port_mod_refs};
-use crate::mach_sys::port::{MACH_PORT_RIGHT_RECEIVE, mach_port_name_t};
+use crate::mach_sys::port::{
+    MACH_PORT_DEAD, MACH_PORT_NULL, MACH_PORT_RIGHT_RECEIVE, mach_port_name_t,
+};
 use crate::mach_sys::traps::mach_task_self;
 
 /// Which right a [`PortName`] owns (a name can hold a receive right and
@@ -45,6 +47,10 @@ impl PortName {
 
 impl Drop for PortName {
     fn drop(&mut self) {
+        if self.name == MACH_PORT_DEAD || self.name == MACH_PORT_NULL {
+            // No right in the name space: nothing to release.
+            return;
+        }
         // SAFETY: plain kernel calls on a name this value owns one right
         // under. A failure leaves nothing to free: the right is already
         // gone (its task died, or the name was destroyed by a kernel rule).

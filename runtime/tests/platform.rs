@@ -10,7 +10,7 @@ use std::os::fd::OwnedFd;
 use std::time::{Duration, Instant};
 
 use machproto_runtime::platform::{self, PortSet, PortSetEvent, RecvError, TrySendError};
-use machproto_runtime::testing::{PeerRoles, Role, isolated};
+use machproto_runtime::testing::{PeerRoles, Role, isolated, spawn_in_task};
 use machproto_runtime::wire::Message;
 use machproto_runtime::{ReceiveRight, Right, RightKind, SendOnceRight, SendRight, SharedMemory};
 
@@ -684,5 +684,27 @@ fn a_send_right_whose_port_dies_in_transit_arrives_and_reports_the_peer_gone() {
         ));
         assert!(dead.wait_writable(Some(Duration::ZERO)).unwrap());
         assert!(dead_once.send(message(b"anyone?", Vec::new())).is_err());
+    })
+}
+
+#[test]
+fn a_reply_sent_just_before_its_right_closes_is_never_lost() {
+    // The kernel may see the sender's close before its last message when
+    // a read races both; the receive must still return the message. The
+    // race is rare, so it is run many times (each one asserted).
+    isolated(|| {
+        for round in 0..5_000u32 {
+            let (port, reply_to) = platform::reply_port().unwrap();
+            let answer = spawn_in_task(move || {
+                reply_to
+                    .send(message(&round.to_le_bytes(), Vec::new()))
+                    .unwrap();
+            });
+            let received = port.recv(LONG).unwrap_or_else(|error| {
+                panic!("round {round}: the reply was lost ({error:?})");
+            });
+            assert_eq!(received.message.bytes, round.to_le_bytes());
+            answer.join().unwrap();
+        }
     })
 }

@@ -127,3 +127,18 @@ pub use sim_peer::{Peer, PeerRoles, Role, isolated};
 pub fn isolated<R>(test: impl FnOnce() -> R) -> R {
     test()
 }
+
+/// Starts a thread of this process. Over the Mach simulator it belongs to
+/// the simulated task of the calling thread (a test's [`isolated`] task),
+/// as a real thread belongs to its process.
+pub fn spawn_in_task<T: Send + 'static>(
+    body: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    #[cfg(feature = "mach-sim")]
+    let task = crate::mach_sim::current_task();
+    std::thread::spawn(move || {
+        #[cfg(feature = "mach-sim")]
+        crate::mach_sim::bind_thread_to(task);
+        body()
+    })
+}

@@ -121,6 +121,17 @@ impl Peer {
     }
 }
 
+impl Drop for Peer {
+    fn drop(&mut self) {
+        // A test that fails before waiting for its peer must not leave the
+        // child running (holding the test's output pipes open).
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 fn kind_name(kind: RightKind) -> &'static str {
     match kind {
         RightKind::Send => "send",

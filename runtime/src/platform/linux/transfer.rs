@@ -255,6 +255,20 @@ pub(crate) fn recv_frame(fd: BorrowedFd<'_>, wait: bool) -> Result<Received, Rec
 }
 
 fn recv_packet(fd: BorrowedFd<'_>, wait: bool) -> Result<Packet, RecvError> {
+    match recv_packet_once(fd, wait) {
+        // The kernel checks the queue, then the peer's shutdown: a sender
+        // that queues its last message and closes in between makes the
+        // read report the end although the message is there. Once the end
+        // is seen, a second look finds anything sent before it.
+        Err(RecvError::PeerGone) => recv_packet_once(fd, false).map_err(|error| match error {
+            RecvError::Timeout => RecvError::PeerGone,
+            other => other,
+        }),
+        other => other,
+    }
+}
+
+fn recv_packet_once(fd: BorrowedFd<'_>, wait: bool) -> Result<Packet, RecvError> {
     BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
         let mut space = [MaybeUninit::<u8>::uninit();

@@ -57,6 +57,7 @@ mod decoder;
 mod encoder;
 mod error;
 mod impls;
+pub mod nested;
 pub mod serde_format;
 
 pub use decoder::{Decoder, MAX_DEPTH, MAX_ZERO_SIZED_ELEMENTS};

@@ -7,3 +7,46 @@
 //!   file, with the expected compiler output committed beside each.
 //! - `robustness.rs`: hostile inputs (deep nesting, random bytes, invalid
 //!   UTF-8, empty files) end in diagnostics, never a panic.
+//! - `codegen.rs`: generated code, snapshotted and exercised; the crate
+//!   itself compiles the generated code of every canonical protocol and
+//!   valid input (`build.rs`, [`generated`]).
+
+pub mod generated;
+
+/// App types the canonical compositor protocol names with `using`.
+pub mod geom {
+    use machproto_runtime::wire::{Decoder, Encoder};
+    use machproto_runtime::{DecodeError, EncodeError, MachMessage};
+
+    /// A point in surface coordinates.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Point {
+        /// Horizontal.
+        pub x: i32,
+        /// Vertical.
+        pub y: i32,
+    }
+
+    impl MachMessage for Point {
+        const MIN_ENCODED_SIZE: usize = 8;
+
+        fn encode(self, encoder: &mut Encoder) -> Result<(), EncodeError> {
+            self.x.encode(encoder)?;
+            self.y.encode(encoder)
+        }
+
+        fn decode(decoder: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+            Ok(Point {
+                x: i32::decode(decoder)?,
+                y: i32::decode(decoder)?,
+            })
+        }
+    }
+}
+
+/// Compositor settings, sent through serde (`[Serde] using Config`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Config {
+    /// Frames per second.
+    pub rate: u32,
+}

@@ -1,4 +1,5 @@
-//! `machproto`: check protocol files and print their checked model.
+//! `machproto`: check protocol files, print their checked model, generate
+//! Rust from them.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -49,6 +50,18 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Generate Rust from protocol files (one `.rs` file per FILE, holding
+    /// a module for each package it and its imports declare).
+    ///
+    /// Example: `machproto gen -I protocols protocols/fileserver.mproto -o src/gen`
+    Gen {
+        #[command(flatten)]
+        input: Input,
+        /// Write `<FILE stem>.rs` files into this directory instead of
+        /// printing to standard output.
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,7 +108,40 @@ fn main() -> ExitCode {
             }
             status(&compilation)
         }
+        Command::Gen { input, out } => generate(&input, out.as_deref(), cli.color),
     }
+}
+
+/// Generates each root file separately; stops at the first that fails.
+fn generate(input: &Input, out: Option<&std::path::Path>, color: Color) -> ExitCode {
+    if let Some(dir) = out {
+        if let Err(error) = std::fs::create_dir_all(dir) {
+            eprintln!("error: cannot create `{}`: {error}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    for file in &input.files {
+        let Some(compilation) = compile(&input.include, std::slice::from_ref(file)) else {
+            return ExitCode::from(2);
+        };
+        report(&compilation, color);
+        let Some(model) = compilation.model.as_ref().filter(|_| compilation.is_ok()) else {
+            return ExitCode::from(1);
+        };
+        let rust = machproto_codegen::generate(model, &file.display().to_string());
+        match out {
+            Some(dir) => {
+                let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+                let path = dir.join(format!("{stem}.rs"));
+                if let Err(error) = std::fs::write(&path, rust) {
+                    eprintln!("error: cannot write `{}`: {error}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+            None => print!("{rust}"),
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn compile(include: &[PathBuf], files: &[PathBuf]) -> Option<Compilation> {

@@ -1,0 +1,159 @@
+//! Encode statements and decode expressions for one value, by codec.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::rust_type;
+use crate::lower::Codec;
+
+fn bound_tokens(bound: Option<u64>) -> TokenStream {
+    match bound {
+        Some(bound) => {
+            let bound = Literal::u64_unsuffixed(bound);
+            quote!(::std::option::Option::Some(#bound))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn min_size(ty: &str) -> TokenStream {
+    let ty = rust_type(ty);
+    quote!(<#ty as ::machproto_runtime::MachMessage>::MIN_ENCODED_SIZE)
+}
+
+/// A statement encoding `value` into `encoder`.
+pub(crate) fn encode(codec: &Codec, value: TokenStream) -> TokenStream {
+    let nested = quote!(::machproto_runtime::wire::nested);
+    match codec {
+        Codec::Plain => quote!(::machproto_runtime::MachMessage::encode(#value, encoder)?;),
+        Codec::Bounded(bound) => {
+            let bound = Literal::u64_unsuffixed(*bound);
+            quote! {
+                encoder.with_bound(#bound, |encoder| {
+                    ::machproto_runtime::MachMessage::encode(#value, encoder)
+                })?;
+            }
+        }
+        Codec::Serde => quote!(::machproto_runtime::wire::serde_field::encode(&#value, encoder)?;),
+        Codec::Seq { bound, codec, .. } => {
+            let bound = bound_tokens(*bound);
+            let each = encode(codec, quote!(item));
+            quote! {
+                #nested::encode_seq(encoder, #bound, #value, |encoder, item| {
+                    #each
+                    Ok(())
+                })?;
+            }
+        }
+        Codec::Array { codec, .. } => {
+            let each = encode(codec, quote!(item));
+            quote! {
+                #nested::encode_array(encoder, #value, |encoder, item| {
+                    #each
+                    Ok(())
+                })?;
+            }
+        }
+        Codec::Map {
+            key_codec,
+            value_codec,
+            ..
+        } => {
+            let key = encode(key_codec, quote!(key));
+            let entry = encode(value_codec, quote!(value));
+            quote! {
+                #nested::encode_map(
+                    encoder,
+                    ::std::option::Option::None,
+                    #value,
+                    |encoder, key| {
+                        #key
+                        Ok(())
+                    },
+                    |encoder, value| {
+                        #entry
+                        Ok(())
+                    },
+                )?;
+            }
+        }
+        Codec::Option { codec, boxed, .. } => {
+            let inner = if *boxed {
+                quote!(*value)
+            } else {
+                quote!(value)
+            };
+            let each = encode(codec, inner);
+            quote! {
+                #nested::encode_option(encoder, #value, |encoder, value| {
+                    #each
+                    Ok(())
+                })?;
+            }
+        }
+    }
+}
+
+/// An expression decoding a `ty` from `decoder`, of type
+/// `Result<ty, DecodeError>`.
+pub(crate) fn decode(codec: &Codec, ty: &str) -> TokenStream {
+    let nested = quote!(::machproto_runtime::wire::nested);
+    let rust = rust_type(ty);
+    match codec {
+        Codec::Plain => quote!(<#rust as ::machproto_runtime::MachMessage>::decode(decoder)),
+        Codec::Bounded(bound) => {
+            let bound = Literal::u64_unsuffixed(*bound);
+            quote! {
+                decoder.with_bound(#bound, <#rust as ::machproto_runtime::MachMessage>::decode)
+            }
+        }
+        Codec::Serde => quote!(::machproto_runtime::wire::serde_field::decode::<#rust>(decoder)),
+        Codec::Seq {
+            bound,
+            element,
+            codec,
+        } => {
+            let bound = bound_tokens(*bound);
+            let min = min_size(element);
+            let each = decode(codec, element);
+            quote!(#nested::decode_seq(decoder, #bound, #min, |decoder| #each))
+        }
+        Codec::Array { element, codec } => {
+            let min = min_size(element);
+            let each = decode(codec, element);
+            quote!(#nested::decode_array(decoder, #min, |decoder| #each))
+        }
+        Codec::Map {
+            key,
+            key_codec,
+            value,
+            value_codec,
+        } => {
+            let min_key = min_size(key);
+            let min_value = min_size(value);
+            let key = decode(key_codec, key);
+            let value = decode(value_codec, value);
+            quote! {
+                #nested::decode_map(
+                    decoder,
+                    ::std::option::Option::None,
+                    #min_key.saturating_add(#min_value),
+                    |decoder| #key,
+                    |decoder| #value,
+                )
+            }
+        }
+        Codec::Option {
+            value,
+            codec,
+            boxed,
+        } => {
+            let each = decode(codec, value);
+            if *boxed {
+                quote!(#nested::decode_option(decoder, |decoder| #each.map(::std::boxed::Box::new)))
+            } else {
+                quote!(#nested::decode_option(decoder, |decoder| #each))
+            }
+        }
+    }
+}

@@ -1,12 +1,13 @@
 //! Emitting: the plan as Rust tokens, then as a formatted file.
 
 mod codec;
+mod protocols;
 mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::lower::{ConstPlan, PackagePlan, Plan, ProtocolPlan};
+use crate::lower::{ConstPlan, PackagePlan, Plan};
 
 /// `#[doc]` attributes for `///` lines.
 pub(crate) fn docs(lines: &[String]) -> TokenStream {
@@ -58,54 +59,12 @@ fn emit_const(plan: &ConstPlan) -> TokenStream {
     }
 }
 
-fn emit_protocol(plan: &ProtocolPlan) -> TokenStream {
-    let doc = docs(&plan.docs);
-    let name = ident(&plan.name);
-    let parent = ident(&format!("{}Parent", plan.name));
-    let child = ident(&format!("{}Child", plan.name));
-    let full_name = &plan.full_name;
-    let parent_doc = format!(" The parent side of `{}`.", plan.name);
-    let child_doc = format!(" The child side of `{}`.", plan.name);
-    let allow = case_allow(&plan.name);
-    quote! {
-        #doc
-        #[derive(Debug)]
-        #allow
-        pub struct #name;
-
-        #[doc = #parent_doc]
-        #[derive(Debug)]
-        #allow
-        pub struct #parent;
-
-        #[doc = #child_doc]
-        #[derive(Debug)]
-        #allow
-        pub struct #child;
-
-        impl ::machproto_runtime::Protocol for #name {
-            type Parent = #parent;
-            type Child = #child;
-        }
-
-        impl ::machproto_runtime::ProtocolSide for #parent {
-            const PROTOCOL: &'static str = #full_name;
-            const SIDE: ::machproto_runtime::Side = ::machproto_runtime::Side::Parent;
-        }
-
-        impl ::machproto_runtime::ProtocolSide for #child {
-            const PROTOCOL: &'static str = #full_name;
-            const SIDE: ::machproto_runtime::Side = ::machproto_runtime::Side::Child;
-        }
-    }
-}
-
 fn emit_package(package: &PackagePlan) -> TokenStream {
     let doc = docs(&package.docs);
     let module = ident(&package.module);
     let consts = package.consts.iter().map(emit_const);
     let types = package.types.iter().map(types::emit_type);
-    let protocols = package.protocols.iter().map(emit_protocol);
+    let protocols = package.protocols.iter().map(protocols::emit_protocol);
     let name = &package.name;
     let origin = format!(" Generated from package `{name}`.");
     let separator = (!package.docs.is_empty()).then(|| quote!(#[doc = ""]));

@@ -57,12 +57,21 @@ fn derive_attr(derives: Derives) -> TokenStream {
     }
 }
 
-fn min_sizes<'a>(types: impl Iterator<Item = &'a str>) -> TokenStream {
-    let sizes = types.map(|ty| {
-        let ty = rust_type(ty);
-        quote!(.saturating_add(<#ty as ::machproto_runtime::MachMessage>::MIN_ENCODED_SIZE))
-    });
-    quote!(0usize #(#sizes)*)
+/// The fewest bytes a struct of `fields` takes: the sum of its fields'
+/// (a serde field's is unknown, so none).
+fn min_sizes(fields: &[FieldPlan]) -> TokenStream {
+    let sizes = fields
+        .iter()
+        .filter(|field| field.codec != crate::lower::Codec::Serde)
+        .map(|field| {
+            let ty = rust_type(&field.ty);
+            quote!(<#ty as ::machproto_runtime::MachMessage>::MIN_ENCODED_SIZE)
+        });
+    let mut sizes = sizes.peekable();
+    match sizes.next() {
+        None => quote!(0),
+        Some(first) => quote!(#first #(.saturating_add(#sizes))*),
+    }
 }
 
 fn emit_struct(
@@ -84,7 +93,13 @@ fn emit_struct(
             pub #name: #ty,
         }
     });
-    let min = min_sizes(fields.iter().map(|field| field.ty.as_str()));
+    let min = min_sizes(fields);
+    // An empty struct writes and reads nothing.
+    let (encoder, decoder) = if fields.is_empty() {
+        (quote!(_encoder), quote!(_decoder))
+    } else {
+        (quote!(encoder), quote!(decoder))
+    };
     let encodes = fields.iter().map(|field| {
         let name = ident(&field.name);
         encode(&field.codec, quote!(self.#name))
@@ -112,14 +127,14 @@ fn emit_struct(
 
             fn encode(
                 self,
-                encoder: &mut ::machproto_runtime::wire::Encoder,
+                #encoder: &mut ::machproto_runtime::wire::Encoder,
             ) -> ::std::result::Result<(), ::machproto_runtime::EncodeError> {
                 #(#encodes)*
                 Ok(())
             }
 
             fn decode(
-                decoder: &mut ::machproto_runtime::wire::Decoder<'_>,
+                #decoder: &mut ::machproto_runtime::wire::Decoder<'_>,
             ) -> ::std::result::Result<Self, ::machproto_runtime::DecodeError> {
                 Ok(#type_name {
                     #(#decodes)*

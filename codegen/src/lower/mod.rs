@@ -1,10 +1,12 @@
 //! Lowering: the checked model to a plan that names every generated item
 //! and says how every value travels. Nothing after this decides anything.
 
+mod protocols;
 mod types;
 
 use machproto_idl::model::{ConstValue, Model, Type};
 
+pub use protocols::{MessageKindPlan, MessagePlan, ProtocolPlan};
 pub use types::{Codec, Derives, FieldPlan, TypePlan, VariantPlan, is_upper_camel};
 
 /// Everything one generated file holds.
@@ -29,19 +31,8 @@ pub struct PackagePlan {
     pub consts: Vec<ConstPlan>,
     /// Types.
     pub types: Vec<TypePlan>,
-    /// Protocols (their side types, so far).
+    /// Protocols.
     pub protocols: Vec<ProtocolPlan>,
-}
-
-/// A protocol.
-#[derive(Debug)]
-pub struct ProtocolPlan {
-    /// Its name (`Compositor`); the sides are `<name>Parent`, `<name>Child`.
-    pub name: String,
-    /// `package.Protocol`, the identity the bind handshake checks.
-    pub full_name: String,
-    /// `///` lines.
-    pub docs: Vec<String>,
 }
 
 /// A constant.
@@ -90,14 +81,7 @@ pub fn lower(model: &Model, root: &str) -> Plan {
                 protocols: package
                     .protocols
                     .iter()
-                    .map(|id| {
-                        let info = &model[*id].info;
-                        ProtocolPlan {
-                            name: info.name.clone(),
-                            full_name: format!("{}.{}", package.name, info.name),
-                            docs: info.docs.clone(),
-                        }
-                    })
+                    .map(|id| protocols::lower_protocol(model, &package.name, *id))
                     .collect(),
             }
         })

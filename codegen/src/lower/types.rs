@@ -147,16 +147,7 @@ pub(super) fn lower_type(model: &Model, id: TypeId) -> TypePlan {
         TypeDeclKind::Struct { fields, .. } => TypePlan::Struct {
             name,
             docs,
-            fields: fields
-                .iter()
-                .map(|field| FieldPlan {
-                    name: field.name.to_snake_case(),
-                    wire_name: field.name.clone(),
-                    docs: field.docs.clone(),
-                    ty: rust_type(model, package, &field.ty),
-                    codec: codec(model, package, &field.ty),
-                })
-                .collect(),
+            fields: lower_fields(model, package, fields),
             derives: derives(model, decl.is_resource, fields.iter().map(|f| &f.ty)),
         },
         TypeDeclKind::Enum { flexible, members } => TypePlan::Enum {
@@ -194,6 +185,46 @@ pub(super) fn lower_type(model: &Model, id: TypeId) -> TypePlan {
             docs,
             path: rust_path.clone(),
         },
+    }
+}
+
+/// The fields of a struct (or a message's parameters or results).
+pub(crate) fn lower_fields(
+    model: &Model,
+    package: PackageId,
+    fields: &[machproto_idl::model::Field],
+) -> Vec<FieldPlan> {
+    fields
+        .iter()
+        .map(|field| FieldPlan {
+            name: field.name.to_snake_case(),
+            wire_name: field.name.clone(),
+            docs: field.docs.clone(),
+            ty: rust_type(model, package, &field.ty),
+            codec: codec(model, package, &field.ty),
+        })
+        .collect()
+}
+
+/// The derives of a struct made of `types` (resource-ness from the types
+/// themselves, for generated parameter and result structs).
+pub(crate) fn derives_of<'a>(
+    model: &Model,
+    types: impl Iterator<Item = &'a Type> + Clone,
+) -> Derives {
+    let resource = types.clone().any(|ty| is_resource(model, ty));
+    derives(model, resource, types)
+}
+
+/// Whether values of `ty` hold rights or endpoints (L11).
+fn is_resource(model: &Model, ty: &Type) -> bool {
+    match ty {
+        Type::Right { .. } | Type::Endpoint { .. } | Type::ManagedEndpoint { .. } => true,
+        Type::Vec { element, .. } | Type::Array { element, .. } => is_resource(model, element),
+        Type::Map { key, value } => is_resource(model, key) || is_resource(model, value),
+        Type::Optional { inner, .. } => is_resource(model, inner),
+        Type::Named { id } => model[*id].is_resource,
+        _ => false,
     }
 }
 

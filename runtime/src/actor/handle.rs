@@ -46,6 +46,9 @@ pub enum ActorSendError {
     Backpressure(Message),
     /// This channel has constructed 2³¹ actors; no routing id is left.
     RoutingIdsExhausted(Message),
+    /// The parameters could not be encoded (a value over its bound, say);
+    /// nothing was sent.
+    Invalid(crate::wire::EncodeError),
 }
 
 impl std::fmt::Display for ActorSendError {
@@ -55,6 +58,7 @@ impl std::fmt::Display for ActorSendError {
             ActorSendError::Closed(_) => "the actor's channel is closed",
             ActorSendError::Backpressure(_) => "the peer is not keeping up",
             ActorSendError::RoutingIdsExhausted(_) => "no routing id is left on this channel",
+            ActorSendError::Invalid(_) => "the parameters could not be encoded",
         })
     }
 }
@@ -69,6 +73,7 @@ impl ActorSendError {
             | ActorSendError::Closed(message)
             | ActorSendError::Backpressure(message)
             | ActorSendError::RoutingIdsExhausted(message) => message,
+            ActorSendError::Invalid(_) => Message::default(),
         }
     }
 }

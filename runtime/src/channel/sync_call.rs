@@ -39,6 +39,8 @@ pub enum SyncCallError {
     WouldDeadlock,
     /// The called actor was destroyed; the body comes back.
     ActorDestroyed(Message),
+    /// The parameters could not be encoded; nothing was sent.
+    Invalid(crate::wire::EncodeError),
 }
 
 impl std::fmt::Display for SyncCallError {
@@ -53,6 +55,7 @@ impl std::fmt::Display for SyncCallError {
             SyncCallError::Decode(error) => write!(f, "reply did not decode: {error}"),
             SyncCallError::Failed(error) => write!(f, "reply port failed: {error}"),
             SyncCallError::ActorDestroyed(_) => write!(f, "the called actor was destroyed"),
+            SyncCallError::Invalid(error) => write!(f, "parameters not encoded: {error}"),
             SyncCallError::WouldDeadlock => {
                 write!(
                     f,

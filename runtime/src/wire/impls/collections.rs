@@ -149,3 +149,36 @@ impl<T: MachMessage> Bounded for Vec<T> {}
 impl<K: MachMessage + Ord, V: MachMessage> Bounded for BTreeMap<K, V> {}
 impl<T: Bounded> Bounded for Option<T> {}
 impl<T: Bounded> Bounded for Box<T> {}
+
+/// A reply that may fail (`-> (…) error E`): tag 0 and the value, or tag 1
+/// and the error.
+impl<T: MachMessage, E: MachMessage> MachMessage for Result<T, E> {
+    const MIN_ENCODED_SIZE: usize = 1;
+
+    fn encode(self, encoder: &mut Encoder) -> Result<(), EncodeError> {
+        match self {
+            Ok(value) => {
+                encoder.put_u8(0);
+                value.encode(encoder)
+            }
+            Err(error) => {
+                encoder.put_u8(1);
+                error.encode(encoder)
+            }
+        }
+    }
+
+    fn decode(decoder: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        match decoder.take_u8()? {
+            0 => Ok(Ok(decoder
+                .nested(T::decode)
+                .map_err(|e| e.within(PathSegment::Variant("Ok")))?)),
+            1 => Ok(Err(decoder
+                .nested(E::decode)
+                .map_err(|e| e.within(PathSegment::Variant("Err")))?)),
+            other => Err(DecodeError::new(DecodeErrorKind::UnknownVariant(
+                u32::from(other),
+            ))),
+        }
+    }
+}

@@ -34,6 +34,13 @@ pub mod lower;
 pub use builder::{BuildError, Builder};
 pub use machproto_idl as idl;
 
+/// As [`generate`], on the calling thread: for a procedural macro, whose
+/// token API exists only on the compiler's thread (which has a large
+/// stack).
+pub fn generate_on_this_thread(model: &idl::Model, root: &str) -> String {
+    emit::render(&lower::lower(model, root))
+}
+
 /// The Rust for `model`, compiled from the file named `root`.
 pub fn generate(model: &idl::Model, root: &str) -> String {
     // Types nest up to the language's limit (100 levels), and lowering,

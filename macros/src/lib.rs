@@ -34,9 +34,22 @@
 //!
 //! A struct's fields travel in order; a fieldless enum travels as its
 //! discriminant (`u32`), any other enum as the variant's index (`u32`) and
-//! then the variant's fields. `include_protocol!` is not written yet.
+//! then the variant's fields.
+//!
+//! `include_protocol!("path/to/file.mproto")` generates the Rust of a
+//! protocol file in place (see `machproto_codegen`):
+//!
+//! ```ignore
+//! machproto_macros::include_protocol!("protocols/gfx/compositor.mproto", include = "protocols");
+//! use gfx_compositor::{CompositorChild, CompositorChildHandler};
+//! ```
+//!
+//! Paths are relative to the crate's `Cargo.toml`. Every file read is
+//! tracked, so cargo rebuilds when one changes; an invalid file is a
+//! `compile_error!` at the path, carrying the compiler's diagnostics.
 
 mod derive;
+mod include;
 
 use proc_macro::TokenStream;
 
@@ -45,6 +58,16 @@ use proc_macro::TokenStream;
 pub fn derive_mach_message(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     derive::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Generates the Rust of a protocol file in place: a module per package.
+/// `include_protocol!("FILE")` or `include_protocol!("FILE", include =
+/// "DIR", include = "DIR2")`; see the crate docs.
+#[proc_macro]
+pub fn include_protocol(input: TokenStream) -> TokenStream {
+    include::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -83,6 +83,7 @@ codes! {
     MISSING_DELETE = "E0412", "L27", "managed protocol without `delete`";
     BAD_DELETE = "E0413", "L27", "`delete` that is sync, has a reply or is in a top-level protocol";
     DUPLICATE_MESSAGE_ID = "E0414", "L28", "two messages of a protocol with the same id";
+    GENERATED_NAME_COLLISION = "E0415", "L3", "name that meets a name the code generator makes";
     // Attributes.
     UNKNOWN_ATTRIBUTE = "E0501", "L29", "unknown attribute";
     REPEATED_ATTRIBUTE = "E0502", "L29", "attribute given twice on one element";

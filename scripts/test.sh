@@ -9,3 +9,5 @@ cargo test --workspace --doc
 # The runtime again with the Mach backend active, over the Mach simulator:
 # the same platform test suite, plus the simulator's conformance tests.
 cargo test -p machproto-runtime --features mach-sim --all-targets
+# Generated protocol code end to end over the Mach backend, too.
+cargo test -p machproto-tests --features mach-sim --test generated_actors

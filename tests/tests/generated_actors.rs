@@ -1,4 +1,5 @@
-//! Generated protocol code at work: the canonical compositor, both sides
+//! Generated protocol code at work, on both backends (`scripts/test.sh`
+//! runs it again with `--features mach-sim`): the canonical compositor, both sides
 //! opened in this process through the generated API. A content process's
 //! calls (an error reply, a sync call with its declared default timeout),
 //! a managed `Texture` built, updated and deleted, a vsync endpoint handed

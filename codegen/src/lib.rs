@@ -1,10 +1,13 @@
 //! The machproto code generator and command-line tool.
 //!
 //! [`generate`] turns a checked [`Model`](machproto_idl::Model) into one
-//! Rust file: a module per package with its constants and types, each type
-//! with its `MachMessage` impl (see `docs/codegen.md` for the design and the
-//! naming table). Protocols (side specs, handler traits, handles) are not
-//! generated yet.
+//! Rust file: a module per package with its constants and types (each with
+//! its `MachMessage` impl), and for each protocol its side types and specs,
+//! message ids, parameter and result structs, one handler trait and one send
+//! handle per side, and the glue between them and the runtime. See
+//! `docs/codegen.md` for the design and the naming table. [`Builder`] runs
+//! it from a build script; `machproto_macros::include_protocol!` at compile
+//! time.
 //!
 //! ```
 //! use machproto_idl::{Compiler, MemoryLoader};

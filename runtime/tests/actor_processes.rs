@@ -5,6 +5,8 @@
 //! `AbnormalShutdown` within a second.
 #![cfg(target_os = "linux")]
 
+#[path = "support/handover.rs"]
+mod handover;
 #[path = "support/scene.rs"]
 mod scene;
 #[path = "support/scene_actors.rs"]
@@ -12,11 +14,12 @@ mod scene_actors;
 
 use std::time::{Duration, Instant};
 
+use handover::{fetch, to_parent};
 use machproto_macros::MachMessage;
 use machproto_runtime::actor::{ActorOptions, EventLoop};
 use machproto_runtime::testing::{PeerRoles, Role};
 use machproto_runtime::wire::{self, Message};
-use machproto_runtime::{Endpoint, ReceiveRight, Right, SendRight, create_endpoints, platform};
+use machproto_runtime::{Endpoint, ReceiveRight, Right, create_endpoints, platform};
 use scene::*;
 use scene_actors::{ChildLayer, ChildScene, Log, WAIT, parent_scene};
 
@@ -42,27 +45,6 @@ static PEERS: PeerRoles = PeerRoles::new(
 #[test]
 fn peer_entry() {
     PEERS.serve();
-}
-
-fn to_parent(right: Right) -> Result<SendRight, String> {
-    match right {
-        Right::Send(send) => Ok(send),
-        other => Err(format!("expected a send right, got a {}", other.kind())),
-    }
-}
-
-/// Asks the parent for a message of type `T` on a fresh port.
-fn fetch<T: machproto_runtime::MachMessage>(parent: &SendRight) -> Result<T, String> {
-    let (mine, to_me) = platform::port().map_err(|e| e.to_string())?;
-    let request = Message {
-        bytes: Vec::new(),
-        rights: vec![Right::Send(to_me)],
-    };
-    parent
-        .send(request, Some(WAIT))
-        .map_err(|e| e.to_string())?;
-    let received = mine.recv(Some(WAIT)).map_err(|e| e.to_string())?;
-    wire::decode(received.message).map_err(|e| e.to_string())
 }
 
 /// Answers one child's request with `message`; returns the asker's pid.

@@ -3,34 +3,13 @@
 //! is lost once the owner takes events again.
 #![cfg(target_os = "linux")]
 
+#[path = "support/channel_pair.rs"]
+mod channel_pair;
+
 use std::time::Duration;
 
-use machproto_runtime::channel::{Channel, ChannelEvent, ChannelEvents, INBOX_LIMIT, SendError};
-use machproto_runtime::platform;
-use machproto_runtime::wire::Message;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn message(bytes: &[u8]) -> Message {
-    Message {
-        bytes: bytes.to_vec(),
-        rights: Vec::new(),
-    }
-}
-
-/// Two channel ends joined by two ports.
-fn pair() -> ((Channel, ChannelEvents), (Channel, ChannelEvents)) {
-    let (a_receive, to_a) = platform::port().unwrap();
-    let (b_receive, to_b) = platform::port().unwrap();
-    (
-        Channel::open(a_receive, to_b).unwrap(),
-        Channel::open(b_receive, to_a).unwrap(),
-    )
-}
-
-fn next(events: &ChannelEvents) -> ChannelEvent {
-    events.recv_timeout(WAIT).expect("an event arrives")
-}
+use channel_pair::{WAIT, message, next, pair};
+use machproto_runtime::channel::{ChannelEvent, INBOX_LIMIT, SendError};
 
 #[test]
 fn an_owner_that_stops_taking_events_stops_the_io_thread_reading_its_channel() {

@@ -4,36 +4,12 @@
 //! thread count is not disturbed by other tests.
 #![cfg(target_os = "linux")]
 
-use std::time::Duration;
+#[path = "support/channel_pair.rs"]
+mod channel_pair;
 
-use machproto_runtime::channel::{
-    Channel, ChannelEvent, ChannelEvents, CloseReason, SEND_QUEUE_LIMIT, SendError,
-};
+use channel_pair::{WAIT, message, next, pair};
+use machproto_runtime::channel::{Channel, ChannelEvent, CloseReason, SEND_QUEUE_LIMIT, SendError};
 use machproto_runtime::platform;
-use machproto_runtime::wire::Message;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn message(bytes: &[u8]) -> Message {
-    Message {
-        bytes: bytes.to_vec(),
-        rights: Vec::new(),
-    }
-}
-
-/// Two channel ends joined by two ports.
-fn pair() -> ((Channel, ChannelEvents), (Channel, ChannelEvents)) {
-    let (a_receive, to_a) = platform::port().unwrap();
-    let (b_receive, to_b) = platform::port().unwrap();
-    (
-        Channel::open(a_receive, to_b).unwrap(),
-        Channel::open(b_receive, to_a).unwrap(),
-    )
-}
-
-fn next(events: &ChannelEvents) -> ChannelEvent {
-    events.recv_timeout(WAIT).expect("an event arrives")
-}
 
 fn threads() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()

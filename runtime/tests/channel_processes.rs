@@ -4,8 +4,12 @@
 //! sync calls answered, timed out and ended by the callee's death.
 #![cfg(target_os = "linux")]
 
+#[path = "support/handover.rs"]
+mod handover;
+
 use std::time::{Duration, Instant};
 
+use handover::{fetch, to_parent};
 use machproto_macros::MachMessage;
 use machproto_runtime::channel::{
     ChannelError, CloseReason, FrameFlags, FrameHeader, SyncCallError,
@@ -13,7 +17,7 @@ use machproto_runtime::channel::{
 use machproto_runtime::testing::{PeerRoles, Role};
 use machproto_runtime::wire::{self, Message};
 use machproto_runtime::{
-    Endpoint, Protocol, ProtocolSide, Right, SendRight, Side, create_endpoints, platform,
+    Endpoint, Protocol, ProtocolSide, Right, Side, create_endpoints, platform,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -73,29 +77,6 @@ fn plain(bytes: &[u8]) -> Message {
         bytes: bytes.to_vec(),
         rights: Vec::new(),
     }
-}
-
-fn to_parent(right: Right) -> Result<SendRight, String> {
-    match right {
-        Right::Send(send) => Ok(send),
-        other => Err(format!("expected a send right, got a {}", other.kind())),
-    }
-}
-
-/// Asks the parent for an endpoint of type `T` on a fresh port.
-fn fetch<T: machproto_runtime::MachMessage>(parent: &SendRight) -> Result<T, String> {
-    let (mine, to_me) = platform::port().map_err(|e| e.to_string())?;
-    parent
-        .send(
-            Message {
-                bytes: Vec::new(),
-                rights: vec![Right::Send(to_me)],
-            },
-            Some(WAIT),
-        )
-        .map_err(|e| e.to_string())?;
-    let received = mine.recv(Some(WAIT)).map_err(|e| e.to_string())?;
-    wire::decode(received.message).map_err(|e| e.to_string())
 }
 
 fn bridge_parent(right: Right) -> Result<(), String> {

@@ -61,7 +61,6 @@ pub(crate) fn emit_protocol(plan: &ProtocolPlan) -> TokenStream {
     let doc = docs(&plan.docs);
     let allow = case_allow(&plan.name);
     let name = ident(&plan.name);
-    let full_name = &plan.full_name;
     let ids = plan.messages.iter().map(|message| {
         let id_const = ident(&message.id_const);
         let value = message.id;
@@ -84,7 +83,6 @@ pub(crate) fn emit_protocol(plan: &ProtocolPlan) -> TokenStream {
     let sides = SIDES.iter().map(|side| emit_side(plan, *side));
     let parent = format_ident!("{}Parent", plan.name);
     let child = format_ident!("{}Child", plan.name);
-    let _ = full_name;
     quote! {
         #doc
         #[derive(Debug)]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::channel::{FrameFlags, FrameHeader};
 
-use super::destroy::{BadMessage, DestroyReason};
+use super::destroy::DestroyReason;
 use super::handle::ActorHandle;
 use super::handler::{Actor, Handled, Incoming};
 use super::link::{Link, lock};
@@ -82,7 +82,8 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
     match (outcome, &message.kind, constructs) {
         (Err(bad), _, _) => {
             put_back(link, routing, actor);
-            bad_body(link, bad, sender);
+            // A body the glue refused closes the channel like any bad frame.
+            super::inbound::reject(link, bad, Some(sender));
         }
         (Ok(Handled::Constructed(new)), MessageKind::Constructor(_), Some(new_routing)) => {
             put_back(link, routing, actor);
@@ -154,20 +155,6 @@ fn refuse_constructor(link: &Arc<Link>, routing: u32) {
     };
     // A closed channel destroys the peer's actor anyway.
     drop(link.outgoing.send_control(header));
-}
-
-/// A body that did not decode (or that the glue rejected) closes the
-/// channel like any other bad message.
-fn bad_body(link: &Arc<Link>, bad: BadMessage, sender: crate::platform::Credentials) {
-    if link.close(DestroyReason::BadMessage(bad.clone()), false) {
-        if let Some(hook) = &link.hook {
-            hook(&super::BadMessageReport {
-                protocol: link.top.protocol,
-                reason: bad,
-                sender: Some(sender),
-            });
-        }
-    }
 }
 
 /// Calls `destroyed` on each ended actor, in order.

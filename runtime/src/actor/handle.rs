@@ -13,7 +13,7 @@ use super::destroy::DestroyReason;
 use super::event_loop::running_loop;
 use super::handler::Actor;
 use super::link::{Link, host_loop, lock};
-use super::routes::State;
+use super::routes::{Routes, State};
 use super::spec::SideSpec;
 use super::{Priority, Reply};
 
@@ -120,6 +120,18 @@ impl ActorHandle {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Why nothing can be sent to this actor now, if so: its channel is
+    /// closing, or it is gone (or being deleted by the peer).
+    fn refusal(&self, routes: &Routes) -> Option<fn(Message) -> ActorSendError> {
+        if routes.closing.is_some() {
+            return Some(ActorSendError::Closed);
+        }
+        match routes.entries.get(&self.routing) {
+            Some(entry) if !entry.deleted_by_peer => None,
+            _ => Some(ActorSendError::Destroyed),
+        }
+    }
+
     /// Checks that the actor can be sent to, with the table locked for
     /// the send (so a concurrent delete orders before or after it).
     fn checked<R>(
@@ -128,12 +140,9 @@ impl ActorHandle {
         send: impl FnOnce(Message) -> Result<R, ActorSendError>,
     ) -> Result<R, ActorSendError> {
         let routes = lock(&self.link.routes);
-        if routes.closing.is_some() {
-            return Err(ActorSendError::Closed(body));
-        }
-        match routes.entries.get(&self.routing) {
-            Some(entry) if !entry.deleted_by_peer => send(body),
-            _ => Err(ActorSendError::Destroyed(body)),
+        match self.refusal(&routes) {
+            Some(refused) => Err(refused(body)),
+            None => send(body),
         }
     }
 
@@ -199,12 +208,8 @@ impl ActorHandle {
         actor: Box<dyn Actor>,
     ) -> Result<ActorHandle, ActorSendError> {
         let mut routes = lock(&self.link.routes);
-        if routes.closing.is_some() {
-            return Err(ActorSendError::Closed(body));
-        }
-        match routes.entries.get(&self.routing) {
-            Some(entry) if !entry.deleted_by_peer => {}
-            _ => return Err(ActorSendError::Destroyed(body)),
+        if let Some(refused) = self.refusal(&routes) {
+            return Err(refused(body));
         }
         let Some(routing) = routes.allocate() else {
             return Err(ActorSendError::RoutingIdsExhausted(body));
@@ -239,12 +244,13 @@ impl ActorHandle {
         let header = self.header(message, FrameFlags::DELETE);
         let ended = {
             let mut routes = lock(&self.link.routes);
-            if routes.closing.is_some() {
-                return Err(ActorSendError::Closed(body));
-            }
-            match routes.entries.get(&self.routing) {
-                Some(entry) if !entry.deleted_by_peer && self.routing != 0 => {}
-                _ => return Err(ActorSendError::Destroyed(body)),
+            // The top-level actor ends with its channel, not by `delete`.
+            let refusal = self.refusal(&routes).or(match self.routing {
+                0 => Some(ActorSendError::Destroyed as fn(Message) -> ActorSendError),
+                _ => None,
+            });
+            if let Some(refused) = refusal {
+                return Err(refused(body));
             }
             self.link.outgoing.send(header, body)?;
             routes.remove_and_bury(

@@ -69,7 +69,7 @@ pub(super) fn pump(link: &Arc<Link>) {
 }
 
 /// Closes the channel over a peer's bad message and tells the app.
-fn reject(link: &Arc<Link>, bad: BadMessage, sender: Option<Credentials>) {
+pub(super) fn reject(link: &Arc<Link>, bad: BadMessage, sender: Option<Credentials>) {
     if !link.close(DestroyReason::BadMessage(bad.clone()), false) {
         return;
     }

@@ -67,6 +67,17 @@ impl std::fmt::Display for SendError {
 
 impl std::error::Error for SendError {}
 
+impl SendError {
+    /// The same refusal, its message passed through `f` (to hand back the
+    /// message as the caller gave it).
+    pub(crate) fn map_message(self, f: impl FnOnce(Message) -> Message) -> SendError {
+        match self {
+            SendError::Backpressure(message) => SendError::Backpressure(f(message)),
+            SendError::Closed(message) => SendError::Closed(f(message)),
+        }
+    }
+}
+
 /// The sending half of a channel and its queue for a slow peer.
 #[derive(Debug)]
 pub(super) struct Outbound {

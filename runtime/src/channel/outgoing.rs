@@ -33,10 +33,7 @@ impl Outgoing {
     pub fn send(&self, header: FrameHeader, message: Message) -> Result<(), SendError> {
         self.sender
             .send(framed(header, message))
-            .map_err(|error| match error {
-                SendError::Backpressure(framed) => SendError::Backpressure(unframed(framed)),
-                SendError::Closed(framed) => SendError::Closed(unframed(framed)),
-            })
+            .map_err(|error| error.map_message(unframed))
     }
 
     /// Sends a control frame with an empty body, past the queue bound
@@ -48,10 +45,7 @@ impl Outgoing {
         };
         self.sender
             .send_reply(framed(header, empty))
-            .map_err(|error| match error {
-                SendError::Backpressure(framed) => SendError::Backpressure(unframed(framed)),
-                SendError::Closed(framed) => SendError::Closed(unframed(framed)),
-            })
+            .map_err(|error| error.map_message(unframed))
     }
 
     /// Sends a call (`header` gets a fresh transaction) whose answer
@@ -141,12 +135,8 @@ fn unframed(message: Message) -> Message {
 /// A refused call's body as the caller gave it: the reply right this call
 /// added is taken off again (and released).
 fn without_reply_right(error: SendError) -> SendError {
-    let strip = |mut message: Message| {
+    error.map_message(|mut message| {
         message.rights.pop();
         message
-    };
-    match error {
-        SendError::Backpressure(message) => SendError::Backpressure(strip(message)),
-        SendError::Closed(message) => SendError::Closed(strip(message)),
-    }
+    })
 }

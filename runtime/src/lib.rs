@@ -54,6 +54,8 @@
 pub mod actor;
 pub mod channel;
 mod endpoint;
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+pub mod launch;
 #[cfg(not(target_vendor = "apple"))]
 pub mod mach_sim;
 pub mod mach_sys;

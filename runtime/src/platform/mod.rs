@@ -58,7 +58,7 @@ pub(crate) use mach::PortName;
 #[cfg(feature = "mach-sim")]
 pub(crate) use mach::PortRight;
 #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
-pub use mach::{Mapping, PortSet, port, reply_port};
+pub use mach::{Mapping, PortSet, check_in_service, look_up_service, port, reply_port};
 
 use crate::wire::Message;
 

@@ -7,6 +7,7 @@
 //! in-process simulator, on Linux (`mach-sim`): every Mach item comes from
 //! `crate::mach_sys`.
 
+mod bootstrap;
 mod msg;
 mod name;
 mod port_set;
@@ -16,6 +17,7 @@ mod shm;
 use std::io;
 use std::time::Duration;
 
+pub use bootstrap::{check_in_service, look_up_service};
 pub(crate) use name::{PortName, PortRight};
 pub use port_set::PortSet;
 pub use shm::Mapping;

@@ -1,0 +1,228 @@
+//! Starting a child process with a first channel to it.
+//!
+//! [`launch`] starts a [`Command`] and returns the child with the parent's
+//! [`Endpoint`] of a fresh channel of protocol `P`; the child calls
+//! [`launched_endpoint`] once to get the other side. Everything after that
+//! flows through endpoints in messages.
+//!
+//! ```no_run
+//! # #[cfg(all(target_os = "linux", not(feature = "mach-sim")))] {
+//! use machproto_runtime::launch::{launch, launched_endpoint};
+//! # use machproto_runtime::{Protocol, ProtocolSide, Side};
+//! # struct Echo; struct EchoParent; struct EchoChild;
+//! # impl ProtocolSide for EchoParent { const PROTOCOL: &'static str = "demo.Echo"; const SIDE: Side = Side::Parent; }
+//! # impl ProtocolSide for EchoChild { const PROTOCOL: &'static str = "demo.Echo"; const SIDE: Side = Side::Child; }
+//! # impl Protocol for Echo { type Parent = EchoParent; type Child = EchoChild; }
+//!
+//! if std::env::args().nth(1).as_deref() == Some("child") {
+//!     // In the child: the endpoint its launcher made for it.
+//!     let endpoint = launched_endpoint::<EchoChild>()?;
+//!     // ... open the protocol's child side on it.
+//! } else {
+//!     let mut command = std::process::Command::new(std::env::current_exe()?);
+//!     command.arg("child");
+//!     let launched = launch::<Echo>(command)?;
+//!     // ... open the parent side on `launched.endpoint`.
+//! }
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # How the child finds its launcher
+//!
+//! The launcher makes a bootstrap port and names it to the child in the
+//! environment variable `MACHPROTO_BOOTSTRAP`, with its own pid:
+//!
+//! - Linux: the port's send right is inherited by that child only, at a
+//!   descriptor number the variable gives; the child takes and closes it.
+//! - Mach: the launcher checks in a one-time random name with the bootstrap
+//!   server and the child looks it up.
+//!
+//! The child then checks in (`check_in`): the launcher accepts the request
+//! only if the kernel says it comes from the pid it started, and answers
+//! with the endpoint. No process is ever handed another's task port.
+
+mod check_in;
+mod rendezvous;
+#[cfg(all(test, feature = "mach-sim"))]
+mod sim_tests;
+
+use std::fmt;
+use std::io;
+use std::process::{Child, Command, ExitStatus};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::{Endpoint, Protocol, ProtocolSide, create_endpoints};
+
+/// How long [`launch`] waits for the child to check in, and
+/// [`launched_endpoint`] for its launcher's answer.
+pub const DEFAULT_CHECK_IN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The environment variable naming the bootstrap port to a child.
+pub const BOOTSTRAP_VAR: &str = "MACHPROTO_BOOTSTRAP";
+
+/// A child started by [`launch`], checked in.
+pub struct Launched<P: Protocol> {
+    /// The child process. Dropping it does not kill the child.
+    pub child: Child,
+    /// The parent side of the first channel to the child, not yet bound.
+    pub endpoint: Endpoint<P::Parent>,
+}
+
+impl<P: Protocol> fmt::Debug for Launched<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Launched")
+            .field("child", &self.child)
+            .field("endpoint", &self.endpoint)
+            .finish()
+    }
+}
+
+/// Why launching, or picking up the launched endpoint, failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LaunchError {
+    /// The bootstrap port or the endpoints could not be made.
+    Setup(io::Error),
+    /// The command could not be started.
+    Spawn(io::Error),
+    /// The child exited before it checked in.
+    ExitedBeforeCheckIn(ExitStatus),
+    /// No check-in (launcher) or no answer (child) before the timeout. The
+    /// launcher kills a child that did not check in.
+    TimedOut,
+    /// A process other than the launched child checked in. The launcher
+    /// kills the child it started.
+    WrongIdentity {
+        /// The launched child's pid.
+        expected: u32,
+        /// The pid the kernel reported for the check-in.
+        actual: u32,
+    },
+    /// The check-in was not the handshake's.
+    BadCheckIn(String),
+    /// In the child: this process was not started by [`launch`] (no
+    /// bootstrap variable, or one meant for another process).
+    NotLaunched(String),
+    /// In the child: the endpoint was already taken.
+    AlreadyTaken,
+    /// In the child: the launcher is gone.
+    LauncherGone,
+    /// In the child: the launcher refused the check-in.
+    Refused,
+    /// In the child: the endpoint is not of the protocol side asked for.
+    WrongEndpoint {
+        /// What the decoder found.
+        reason: String,
+    },
+}
+
+impl fmt::Display for LaunchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LaunchError::Setup(error) => write!(f, "could not prepare the launch: {error}"),
+            LaunchError::Spawn(error) => write!(f, "could not start the child: {error}"),
+            LaunchError::ExitedBeforeCheckIn(status) => {
+                write!(f, "the child exited before checking in ({status})")
+            }
+            LaunchError::TimedOut => write!(f, "the check-in timed out"),
+            LaunchError::WrongIdentity { expected, actual } => write!(
+                f,
+                "process {actual} checked in, but the launched child is {expected}"
+            ),
+            LaunchError::BadCheckIn(reason) => write!(f, "bad check-in: {reason}"),
+            LaunchError::NotLaunched(reason) => write!(f, "not a launched child: {reason}"),
+            LaunchError::AlreadyTaken => write!(f, "the launched endpoint was already taken"),
+            LaunchError::LauncherGone => write!(f, "the launcher is gone"),
+            LaunchError::Refused => write!(f, "the launcher refused the check-in"),
+            LaunchError::WrongEndpoint { reason } => {
+                write!(f, "the launcher sent another endpoint: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LaunchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LaunchError::Setup(error) | LaunchError::Spawn(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Starts `command` with a bootstrap channel, waits (up to
+/// [`DEFAULT_CHECK_IN_TIMEOUT`]) for the child to check in, and returns it
+/// with the parent's endpoint of a new channel of `P`.
+pub fn launch<P: Protocol>(command: Command) -> Result<Launched<P>, LaunchError> {
+    launch_with_timeout(command, DEFAULT_CHECK_IN_TIMEOUT)
+}
+
+/// [`launch`] with a check-in timeout of your choosing. On any error after
+/// the child started, the child is killed (unless it already exited) and
+/// reaped.
+pub fn launch_with_timeout<P: Protocol>(
+    mut command: Command,
+    timeout: Duration,
+) -> Result<Launched<P>, LaunchError> {
+    let (parent_end, child_end) = create_endpoints::<P>().map_err(LaunchError::Setup)?;
+    let rendezvous = rendezvous::Launcher::open().map_err(LaunchError::Setup)?;
+    rendezvous.prepare(&mut command);
+    let child = command.spawn().map_err(LaunchError::Spawn)?;
+    let deadline = Instant::now() + timeout;
+    // Only the child holds the way in from now on.
+    let bootstrap = rendezvous.into_receive_right();
+    let mut launchee = Spawned(child);
+    match check_in::serve(&bootstrap, &mut launchee, deadline, child_end) {
+        Ok(()) => Ok(Launched {
+            child: launchee.0,
+            endpoint: parent_end,
+        }),
+        Err(error) => {
+            launchee.kill_unless_exited();
+            Err(error)
+        }
+    }
+}
+
+/// In a child started by [`launch`]: the endpoint its launcher made for
+/// it. Succeeds once per process; waits up to
+/// [`DEFAULT_CHECK_IN_TIMEOUT`] for the launcher's answer.
+pub fn launched_endpoint<S: ProtocolSide>() -> Result<Endpoint<S>, LaunchError> {
+    static TAKEN: AtomicBool = AtomicBool::new(false);
+    let to_launcher = rendezvous::find_launcher()?;
+    if TAKEN.swap(true, Ordering::SeqCst) {
+        return Err(LaunchError::AlreadyTaken);
+    }
+    let to_launcher = to_launcher.take()?;
+    check_in::request(to_launcher, DEFAULT_CHECK_IN_TIMEOUT)
+}
+
+/// Whether this process was started by [`launch`] (it has a bootstrap
+/// variable meant for it), so a program can pick its role.
+pub fn is_launched() -> bool {
+    rendezvous::find_launcher().is_ok()
+}
+
+/// A child started with [`Command::spawn`].
+struct Spawned(Child);
+
+impl Spawned {
+    fn kill_unless_exited(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
+}
+
+impl check_in::Launchee for Spawned {
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    fn exited(&mut self) -> Option<ExitStatus> {
+        self.0.try_wait().ok().flatten()
+    }
+}

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use machproto_runtime::launch::{
-    BOOTSTRAP_VAR, LaunchError, is_launched, launch, launch_with_timeout, launched_endpoint,
+    BOOTSTRAP_VAR, Launch, LaunchError, is_launched, launch, launched_endpoint,
 };
 use machproto_runtime::wire::Message;
 use machproto_runtime::{Protocol, ProtocolSide, Side};
@@ -72,6 +72,16 @@ fn launched_roles() {
             other => Err(format!("expected WrongEndpoint, got {other:?}")),
         },
         "impostor" => impostor(),
+        "serve-parent-side" => launched_endpoint::<ProbeParent>()
+            .map_err(|e| e.to_string())
+            .and_then(|endpoint| {
+                let (_, send, nonce) = endpoint.into_parts();
+                let proof = Message {
+                    bytes: nonce.to_le_bytes().to_vec(),
+                    rights: Vec::new(),
+                };
+                send.send(proof, Some(WAIT)).map_err(|e| e.to_string())
+            }),
         "accomplice" => match launched_endpoint::<ProbeChild>() {
             Err(LaunchError::Refused) => Ok(()),
             other => Err(format!("expected Refused, got {other:?}")),
@@ -166,7 +176,9 @@ fn a_child_that_exits_before_checking_in_is_reported_with_its_status() {
 #[test]
 fn a_child_that_never_checks_in_times_out_and_is_killed() {
     let started = std::time::Instant::now();
-    let outcome = launch_with_timeout::<Probe>(child("hang"), Duration::from_millis(300));
+    let outcome = Launch::new(child("hang"))
+        .check_in_timeout(Duration::from_millis(300))
+        .keep_parent_side::<Probe>();
     assert!(matches!(outcome, Err(LaunchError::TimedOut)), "{outcome:?}");
     // Killed rather than waited for: the role sleeps far longer.
     assert!(started.elapsed() < WAIT);
@@ -195,4 +207,16 @@ fn a_process_not_started_by_launch_is_told_so() {
         launched_endpoint::<ProbeChild>(),
         Err(LaunchError::NotLaunched(_))
     ));
+}
+
+#[test]
+fn a_launcher_may_keep_the_child_side_and_the_child_serve_the_parent_side() {
+    let launched = Launch::new(child("serve-parent-side"))
+        .keep_child_side::<Probe>()
+        .unwrap();
+    let mut process = launched.child;
+    let (receive, _send, nonce) = launched.endpoint.into_parts();
+    let proof = receive.recv(Some(WAIT)).unwrap();
+    assert_eq!(proof.message.bytes, nonce.to_le_bytes());
+    assert!(process.wait().unwrap().success());
 }

@@ -62,15 +62,16 @@ pub const DEFAULT_CHECK_IN_TIMEOUT: Duration = Duration::from_secs(10);
 /// The environment variable naming the bootstrap port to a child.
 pub const BOOTSTRAP_VAR: &str = "MACHPROTO_BOOTSTRAP";
 
-/// A child started by [`launch`], checked in.
-pub struct Launched<P: Protocol> {
+/// A child started by [`launch`] or [`Launch`], checked in; `S` is the
+/// launcher's side of the first channel.
+pub struct Launched<S: ProtocolSide> {
     /// The child process. Dropping it does not kill the child.
     pub child: Child,
-    /// The parent side of the first channel to the child, not yet bound.
-    pub endpoint: Endpoint<P::Parent>,
+    /// The launcher's side of the first channel to the child, not yet bound.
+    pub endpoint: Endpoint<S>,
 }
 
-impl<P: Protocol> fmt::Debug for Launched<P> {
+impl<S: ProtocolSide> fmt::Debug for Launched<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Launched")
             .field("child", &self.child)
@@ -154,34 +155,74 @@ impl std::error::Error for LaunchError {
 
 /// Starts `command` with a bootstrap channel, waits (up to
 /// [`DEFAULT_CHECK_IN_TIMEOUT`]) for the child to check in, and returns it
-/// with the parent's endpoint of a new channel of `P`.
-pub fn launch<P: Protocol>(command: Command) -> Result<Launched<P>, LaunchError> {
-    launch_with_timeout(command, DEFAULT_CHECK_IN_TIMEOUT)
+/// with the parent's endpoint of a new channel of `P`; the child gets the
+/// child side. [`Launch`] offers the other choices.
+pub fn launch<P: Protocol>(command: Command) -> Result<Launched<P::Parent>, LaunchError> {
+    Launch::new(command).keep_parent_side::<P>()
 }
 
-/// [`launch`] with a check-in timeout of your choosing. On any error after
-/// the child started, the child is killed (unless it already exited) and
-/// reaped.
-pub fn launch_with_timeout<P: Protocol>(
-    mut command: Command,
+/// A launch with choices: the check-in timeout, and which side of the
+/// first channel the launcher keeps. On any error after the child started,
+/// the child is killed (unless it already exited) and reaped.
+#[derive(Debug)]
+pub struct Launch {
+    command: Command,
     timeout: Duration,
-) -> Result<Launched<P>, LaunchError> {
-    let (parent_end, child_end) = create_endpoints::<P>().map_err(LaunchError::Setup)?;
-    let rendezvous = rendezvous::Launcher::open().map_err(LaunchError::Setup)?;
-    rendezvous.prepare(&mut command);
-    let child = command.spawn().map_err(LaunchError::Spawn)?;
-    let deadline = Instant::now() + timeout;
-    // Only the child holds the way in from now on.
-    let bootstrap = rendezvous.into_receive_right();
-    let mut launchee = Spawned(child);
-    match check_in::serve(&bootstrap, &mut launchee, deadline, child_end) {
-        Ok(()) => Ok(Launched {
-            child: launchee.0,
-            endpoint: parent_end,
-        }),
-        Err(error) => {
-            launchee.kill_unless_exited();
-            Err(error)
+}
+
+impl Launch {
+    /// A launch of `command` with the default timeout.
+    pub fn new(command: Command) -> Launch {
+        Launch {
+            command,
+            timeout: DEFAULT_CHECK_IN_TIMEOUT,
+        }
+    }
+
+    /// How long to wait for the child's check-in.
+    pub fn check_in_timeout(mut self, timeout: Duration) -> Launch {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Starts the child; the launcher keeps `P`'s parent side.
+    pub fn keep_parent_side<P: Protocol>(self) -> Result<Launched<P::Parent>, LaunchError> {
+        let (parent_end, child_end) = create_endpoints::<P>().map_err(LaunchError::Setup)?;
+        self.start(parent_end, child_end)
+    }
+
+    /// Starts the child; the launcher keeps `P`'s child side and the child
+    /// serves the parent side (a broker the launcher starts, for instance).
+    pub fn keep_child_side<P: Protocol>(self) -> Result<Launched<P::Child>, LaunchError> {
+        let (parent_end, child_end) = create_endpoints::<P>().map_err(LaunchError::Setup)?;
+        self.start(child_end, parent_end)
+    }
+
+    fn start<Mine: ProtocolSide, Theirs: ProtocolSide>(
+        self,
+        mine: Endpoint<Mine>,
+        theirs: Endpoint<Theirs>,
+    ) -> Result<Launched<Mine>, LaunchError> {
+        let Launch {
+            mut command,
+            timeout,
+        } = self;
+        let bootstrap = rendezvous::Bootstrap::open().map_err(LaunchError::Setup)?;
+        bootstrap.prepare(&mut command);
+        let child = command.spawn().map_err(LaunchError::Spawn)?;
+        let deadline = Instant::now() + timeout;
+        // Only the child holds the way in from now on.
+        let bootstrap = bootstrap.into_receive_right();
+        let mut launchee = Spawned(child);
+        match check_in::serve(&bootstrap, &mut launchee, deadline, theirs) {
+            Ok(()) => Ok(Launched {
+                child: launchee.0,
+                endpoint: mine,
+            }),
+            Err(error) => {
+                launchee.kill_unless_exited();
+                Err(error)
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use super::{BOOTSTRAP_VAR, LaunchError};
 use crate::right::{ReceiveRight, SendRight};
 
 /// The launcher's end of the rendezvous, before the child starts.
-pub(crate) struct Launcher {
+pub(crate) struct Bootstrap {
     receive: ReceiveRight,
     #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
     inherited: std::os::fd::OwnedFd,
@@ -21,26 +21,26 @@ pub(crate) struct Found {
     place: String,
 }
 
-impl Launcher {
+impl Bootstrap {
     #[cfg(all(target_os = "linux", not(feature = "mach-sim")))]
-    pub(crate) fn open() -> std::io::Result<Launcher> {
+    pub(crate) fn open() -> std::io::Result<Bootstrap> {
         let (receive, send) = crate::platform::port()?;
         #[allow(irrefutable_let_patterns)] // Refutable with `test-util`.
         let crate::right::Handle::Os(inherited) = send.handle else {
             return Err(std::io::Error::other("the port is not a descriptor"));
         };
-        Ok(Launcher { receive, inherited })
+        Ok(Bootstrap { receive, inherited })
     }
 
     #[cfg(any(target_vendor = "apple", feature = "mach-sim"))]
-    pub(crate) fn open() -> std::io::Result<Launcher> {
+    pub(crate) fn open() -> std::io::Result<Bootstrap> {
         let name = format!(
             "org.machproto.launch.{}.{:032x}",
             std::process::id(),
             crate::endpoint::fresh_nonce()
         );
         let receive = crate::platform::check_in_service(&name)?;
-        Ok(Launcher { receive, name })
+        Ok(Bootstrap { receive, name })
     }
 
     /// The one-time service name.

@@ -67,7 +67,7 @@ impl Launchee for Task {
 }
 
 fn round(expect_pid: impl FnOnce(u32) -> u32) -> (Result<(), LaunchError>, u128, bool) {
-    let launcher = rendezvous::Launcher::open().unwrap();
+    let launcher = rendezvous::Bootstrap::open().unwrap();
     *NAME.lock().unwrap() = launcher.name().to_string();
     let bootstrap = launcher.into_receive_right();
     let (parent_end, child_end) = create_endpoints::<Probe>().unwrap();

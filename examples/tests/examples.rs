@@ -1,0 +1,60 @@
+//! Every example, run between real processes, with its observable outcome
+//! checked. The children are this test binary again, running the role
+//! named in `EXAMPLE_ROLE` from the test `example_roles`.
+#![cfg(all(target_os = "linux", not(feature = "mach-sim")))]
+
+use std::process::{Command, Stdio};
+
+use machproto_examples::bridge;
+
+const ROLE: &str = "EXAMPLE_ROLE";
+
+/// In a child: runs `example:role` and exits. In the test process: nothing.
+#[test]
+fn example_roles() {
+    let Ok(named) = std::env::var(ROLE) else {
+        return;
+    };
+    let (example, role) = named.split_once(':').unwrap_or((named.as_str(), ""));
+    let outcome = match example {
+        "bridge" => bridge::run_child(role),
+        other => Err(format!("no example {other}").into()),
+    };
+    std::process::exit(match outcome {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("{named} failed: {error}");
+            1
+        }
+    });
+}
+
+/// The command that runs `role` of `example` as a child.
+fn children(example: &'static str) -> impl Fn(&str) -> Command {
+    move |role| {
+        let mut command = Command::new(std::env::current_exe().expect("the test binary"));
+        command
+            .args([
+                "example_roles",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(ROLE, format!("{example}:{role}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        command
+    }
+}
+
+#[test]
+fn bridge_children_talk_directly_and_the_launcher_hears_only_their_reports() {
+    let summary = bridge::run(&children("bridge"), 500).unwrap();
+    let [server, caller] = summary.reports;
+    assert_eq!(caller.calls_made, 500);
+    assert_eq!(server.calls_served, 500);
+    assert_eq!(caller.checksum, bridge::expected_checksum(500));
+    assert_eq!(server.checksum, caller.checksum);
+    // 1000 messages went between the workers; the launcher got two.
+    assert_eq!(summary.launcher_received, 2);
+}

@@ -1,7 +1,7 @@
 //! Every example, run between real processes, with its observable outcome
 //! checked. The children are this test binary again, running the role
 //! named in `EXAMPLE_ROLE` from the test `example_roles`.
-#![cfg(all(target_os = "linux", not(feature = "mach-sim")))]
+#![cfg(target_os = "linux")]
 
 use std::process::{Command, Stdio};
 

@@ -5,7 +5,8 @@
 
 use std::process::{Command, Stdio};
 
-use machproto_examples::bridge;
+use machproto_examples::{bridge, compositor};
+use machproto_runtime::actor::DestroyReason;
 
 const ROLE: &str = "EXAMPLE_ROLE";
 
@@ -18,6 +19,7 @@ fn example_roles() {
     let (example, role) = named.split_once(':').unwrap_or((named.as_str(), ""));
     let outcome = match example {
         "bridge" => bridge::run_child(role),
+        "compositor" => compositor::run_child(role),
         other => Err(format!("no example {other}").into()),
     };
     std::process::exit(match outcome {
@@ -57,4 +59,27 @@ fn bridge_children_talk_directly_and_the_launcher_hears_only_their_reports() {
     assert_eq!(server.checksum, caller.checksum);
     // 1000 messages went between the workers; the launcher got two.
     assert_eq!(summary.launcher_received, 2);
+}
+
+#[test]
+fn compositor_content_processes_draw_into_shared_memory_the_gpu_process_verifies() {
+    let summary = compositor::run(&children("compositor"), 2).unwrap();
+    assert_eq!(summary.contents.len(), 2);
+    let texture_bytes = u64::from(compositor::TEXTURE_SIDE).pow(2) * 4;
+    for report in &summary.contents {
+        assert_eq!(report.textures, compositor::TEXTURES_PER_CONTENT);
+        assert_eq!(report.frames_verified, compositor::TEXTURES_PER_CONTENT);
+        assert_eq!(report.frames_wrong, 0);
+        assert_eq!(
+            report.bytes_verified,
+            compositor::TEXTURES_PER_CONTENT * texture_bytes
+        );
+        assert_eq!(report.unlock_calls, 1);
+        assert_eq!(
+            report.texture_ends,
+            vec![DestroyReason::Deletion; compositor::TEXTURES_PER_CONTENT as usize]
+        );
+        assert_eq!(report.end, Some(DestroyReason::NormalShutdown));
+    }
+    assert_ne!(summary.contents[0].pid, summary.contents[1].pid);
 }

@@ -5,7 +5,8 @@
 
 use std::process::{Command, Stdio};
 
-use machproto_examples::{bridge, compositor};
+use machproto_examples::fileserver::protocol::fs_server::FsError;
+use machproto_examples::{bridge, compositor, fileserver};
 use machproto_runtime::actor::DestroyReason;
 
 const ROLE: &str = "EXAMPLE_ROLE";
@@ -20,6 +21,7 @@ fn example_roles() {
     let outcome = match example {
         "bridge" => bridge::run_child(role),
         "compositor" => compositor::run_child(role),
+        "fileserver" => fileserver::run_child(role),
         other => Err(format!("no example {other}").into()),
     };
     std::process::exit(match outcome {
@@ -82,4 +84,38 @@ fn compositor_content_processes_draw_into_shared_memory_the_gpu_process_verifies
         assert_eq!(report.end, Some(DestroyReason::NormalShutdown));
     }
     assert_ne!(summary.contents[0].pid, summary.contents[1].pid);
+}
+
+#[test]
+fn fileserver_descriptors_carry_the_files_and_escapes_are_refused() {
+    let summary = fileserver::run(&children("fileserver")).unwrap();
+    let read: Vec<(&str, &str)> = summary
+        .read
+        .iter()
+        .map(|file| (file.path.as_str(), file.text.as_str()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("hello.txt", fileserver::HELLO),
+            ("notes/todo.txt", fileserver::TODO),
+            ("./hello.txt", fileserver::HELLO),
+        ]
+    );
+    for file in &summary.read {
+        assert_eq!(file.reported_size, file.text.len() as u64);
+        assert_ne!(file.text, fileserver::SECRET);
+    }
+    assert_eq!(summary.listed, ["todo.txt"]);
+    assert_eq!(summary.stat_size, fileserver::HELLO.len() as u64);
+    assert_eq!(summary.refused.len(), 5, "{:?}", summary.refused);
+    assert!(
+        summary
+            .refused
+            .iter()
+            .all(|(_, reason)| *reason == FsError::PermissionDenied),
+        "{:?}",
+        summary.refused
+    );
+    assert!(summary.broker_exited_cleanly);
 }

@@ -6,10 +6,12 @@
 use std::process::{Command, Stdio};
 
 use machproto_examples::fileserver::protocol::fs_server::FsError;
-use machproto_examples::{bridge, compositor, fileserver};
-use machproto_runtime::actor::DestroyReason;
+use machproto_examples::{bridge, compositor, crashy, fileserver};
+use machproto_runtime::actor::{BadMessage, DestroyReason};
 
 const ROLE: &str = "EXAMPLE_ROLE";
+/// The signal `abort` raises, on Linux.
+const SIGABRT: i32 = 6;
 
 /// In a child: runs `example:role` and exits. In the test process: nothing.
 #[test]
@@ -22,6 +24,7 @@ fn example_roles() {
         "bridge" => bridge::run_child(role),
         "compositor" => compositor::run_child(role),
         "fileserver" => fileserver::run_child(role),
+        "crashy" => crashy::run_child(role),
         other => Err(format!("no example {other}").into()),
     };
     std::process::exit(match outcome {
@@ -118,4 +121,43 @@ fn fileserver_descriptors_carry_the_files_and_escapes_are_refused() {
         summary.refused
     );
     assert!(summary.broker_exited_cleanly);
+}
+
+#[test]
+fn crashy_children_end_with_abnormal_shutdown_and_bad_message_while_the_steady_one_is_served() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let summary = crashy::run(&children("crashy")).unwrap();
+    let [crasher, garbler, steady] = &summary.children[..] else {
+        panic!("three children expected: {summary:?}");
+    };
+    // Died with frames in flight: every actor of its channel ends abnormally.
+    assert_eq!(crasher.report.end, Some(DestroyReason::AbnormalShutdown));
+    assert_eq!(
+        crasher.report.texture_ends,
+        vec![DestroyReason::AbnormalShutdown; compositor::TEXTURES_PER_CONTENT as usize]
+    );
+    assert_eq!(crasher.status.signal(), Some(SIGABRT));
+    assert!(crasher.bad_message.is_none());
+    // Sent garbage: the channel ends with BadMessage, the hook named its
+    // pid, and the parent killed it.
+    assert!(
+        matches!(garbler.report.end, Some(DestroyReason::BadMessage(_))),
+        "{:?}",
+        garbler.report.end
+    );
+    assert!(matches!(
+        garbler.bad_message,
+        Some(BadMessage::Undecodable { .. })
+    ));
+    assert!(garbler.killed_by_parent);
+    assert_eq!(garbler.status.signal(), Some(9));
+    // The steady one was served to the end, as if nothing happened.
+    assert_eq!(
+        steady.report.frames_verified,
+        compositor::TEXTURES_PER_CONTENT
+    );
+    assert_eq!(steady.report.unlock_calls, 1);
+    assert_eq!(steady.report.end, Some(DestroyReason::NormalShutdown));
+    assert!(steady.status.success());
 }

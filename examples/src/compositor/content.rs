@@ -82,11 +82,25 @@ impl TextureChildHandler for ContentTexture {
     }
 }
 
+/// How a content process ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ContentMode {
+    /// It deletes its textures and closes its channel.
+    Complete,
+    /// It crashes (aborts) in the middle of a stream of frames.
+    CrashMidway,
+}
+
 /// A child: `content` is the only role.
 pub fn run_child(role: &str) -> Result<(), Error> {
     if role != "content" {
         return Err(format!("compositor has no role `{role}`").into());
     }
+    run_content(ContentMode::Complete)
+}
+
+/// A content process's life, ended as `mode` says.
+pub(crate) fn run_content(mode: ContentMode) -> Result<(), Error> {
     let endpoint = launched_endpoint::<CompositorChild>()?;
     let (event_loop, _thread) = EventLoop::spawn("content")?;
     let drawing = Shared::new(Drawing::default());
@@ -126,6 +140,16 @@ pub fn run_child(role: &str) -> Result<(), Error> {
     })?;
     if let Some(failure) = drawing.read(|drawing| drawing.failures.first().cloned()) {
         return Err(failure.into());
+    }
+
+    if mode == ContentMode::CrashMidway {
+        for frame in 0.. {
+            compositor.present(SurfaceDescriptor::None, Point { x: frame, y: 0 })?;
+            if frame == 100 {
+                // A bug takes the process down with frames in flight.
+                std::process::abort();
+            }
+        }
     }
 
     // A reply that may be an error.

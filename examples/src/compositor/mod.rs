@@ -21,6 +21,7 @@ use machproto_runtime::launch::launch;
 use machproto_runtime::{Endpoint, SendRight, SharedMemory};
 
 pub use content::run_child;
+pub(crate) use content::{ContentMode, run_content};
 
 use crate::Config;
 use crate::geom::Point;
@@ -115,7 +116,8 @@ impl fmt::Display for Summary {
     }
 }
 
-type Reports = Shared<BTreeMap<usize, ContentReport>>;
+/// Every content process's report, by its index.
+pub(crate) type Reports = Shared<BTreeMap<usize, ContentReport>>;
 
 /// The GPU process's side of one content process's channel.
 struct Gpu {
@@ -247,6 +249,24 @@ impl CompositorParentHandler for Gpu {
     }
 }
 
+/// Serves one content process's channel as the GPU process, recording
+/// into `reports` under index `content`.
+pub(crate) fn serve_content(
+    endpoint: Endpoint<CompositorParent>,
+    event_loop: &EventLoop,
+    options: &ActorOptions,
+    content: usize,
+    reports: &Reports,
+) -> std::io::Result<CompositorParentHandle> {
+    let gpu = Gpu {
+        content,
+        reports: reports.clone(),
+        constructed: BTreeMap::new(),
+        surfaces: BTreeMap::new(),
+    };
+    CompositorParent::open(endpoint, event_loop, options, gpu)
+}
+
 /// The GPU process: launches `contents` content processes and serves them
 /// until each has closed its channel.
 pub fn run(children: Children<'_>, contents: usize) -> Result<Summary, Error> {
@@ -266,17 +286,12 @@ pub fn run(children: Children<'_>, contents: usize) -> Result<Summary, Error> {
             report.launch_time = launch_time;
         });
         processes.push(launched.child);
-        let gpu = Gpu {
-            content,
-            reports: reports.clone(),
-            constructed: BTreeMap::new(),
-            surfaces: BTreeMap::new(),
-        };
-        channels.push(CompositorParent::open(
+        channels.push(serve_content(
             launched.endpoint,
             &event_loop,
             &options,
-            gpu,
+            content,
+            &reports,
         )?);
     }
     reports.wait_until("every content process's end", |reports| {

@@ -37,31 +37,32 @@ pub mod lower;
 pub use builder::{BuildError, Builder};
 pub use machproto_idl as idl;
 
-/// As [`generate`], on the calling thread: for a procedural macro, whose
-/// token API exists only on the compiler's thread (which has a large
-/// stack).
+/// As [`generate`], on the calling thread only: for a procedural macro,
+/// whose token API exists only on the compiler's thread (which has a large
+/// stack), and which `proc_macro2` would try to use on any other.
 pub fn generate_on_this_thread(model: &idl::Model, root: &str) -> String {
-    emit::render(&lower::lower(model, root))
+    emit::render(&lower::lower(model, root), 1)
 }
 
 /// The Rust for `model`, compiled from the file named `root`.
+///
+/// The work runs on threads with a large stack (types nest up to 100
+/// levels, and every stage recurses per level), as many as the machine
+/// has cores; the output does not depend on how many there are.
 pub fn generate(model: &idl::Model, root: &str) -> String {
-    // Types nest up to the language's limit (100 levels), and lowering,
-    // `syn` and `prettyplease` all recurse per level: the work gets a stack
-    // that is enough for the deepest valid input on any thread (a test
-    // thread's default is 2 MiB), reserved, not committed.
-    const STACK: usize = 256 << 20;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let work = || emit::render(&lower::lower(model, root), threads);
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("machproto-codegen".into())
-            .stack_size(STACK)
-            .spawn_scoped(scope, || emit::render(&lower::lower(model, root)));
+            .stack_size(emit::STACK)
+            .spawn_scoped(scope, work);
         match worker {
             Ok(worker) => worker
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread could be started: try on this one.
-            Err(_) => emit::render(&lower::lower(model, root)),
+            Err(_) => work(),
         }
     })
 }

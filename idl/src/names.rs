@@ -11,6 +11,11 @@ pub const KEYWORDS: &[&str] = &[
     "false",
 ];
 
+/// What the generated code of each package module calls the runtime crate
+/// (`use ::machproto_runtime as mp;`). A type or protocol of that name, or
+/// a `using` path starting with it, would meet it; E0415 refuses both.
+pub const RUNTIME_ALIAS: &str = "mp";
+
 /// Built-in type names (L3a and §3).
 pub const BUILTIN_TYPES: &[&str] = &[
     "bool",

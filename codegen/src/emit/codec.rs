@@ -18,23 +18,54 @@ fn bound_tokens(bound: Option<u64>) -> TokenStream {
 
 fn min_size(ty: &str) -> TokenStream {
     let ty = rust_type(ty);
-    quote!(<#ty as ::machproto_runtime::MachMessage>::MIN_ENCODED_SIZE)
+    quote!(<#ty as mp::MachMessage>::MIN_ENCODED_SIZE)
+}
+
+/// A statement encoding the struct field `value` into `encoder`: the
+/// runtime's `Encoder::field` helpers for the common cases.
+pub(crate) fn encode_field(codec: &Codec, value: TokenStream) -> TokenStream {
+    match codec {
+        Codec::Plain => quote!(encoder.field(#value)?;),
+        Codec::Bounded(bound) => {
+            let bound = Literal::u64_unsuffixed(*bound);
+            quote!(encoder.bounded_field(#bound, #value)?;)
+        }
+        _ => encode(codec, value),
+    }
+}
+
+/// An expression decoding the struct field `name` (its declared name, for
+/// error paths), of type `Result<ty, DecodeError>`: the runtime's
+/// `Decoder::field` helpers, which add the field to an error's path.
+pub(crate) fn decode_field(codec: &Codec, ty: &str, name: &str) -> TokenStream {
+    let name = Literal::string(name);
+    match codec {
+        Codec::Plain => quote!(decoder.field(#name)),
+        Codec::Bounded(bound) => {
+            let bound = Literal::u64_unsuffixed(*bound);
+            quote!(decoder.bounded_field(#name, #bound))
+        }
+        _ => {
+            let value = decode(codec, ty);
+            quote!(decoder.field_with(#name, |decoder| #value))
+        }
+    }
 }
 
 /// A statement encoding `value` into `encoder`.
 pub(crate) fn encode(codec: &Codec, value: TokenStream) -> TokenStream {
-    let nested = quote!(::machproto_runtime::wire::nested);
+    let nested = quote!(mp::wire::nested);
     match codec {
-        Codec::Plain => quote!(::machproto_runtime::MachMessage::encode(#value, encoder)?;),
+        Codec::Plain => quote!(mp::MachMessage::encode(#value, encoder)?;),
         Codec::Bounded(bound) => {
             let bound = Literal::u64_unsuffixed(*bound);
             quote! {
                 encoder.with_bound(#bound, |encoder| {
-                    ::machproto_runtime::MachMessage::encode(#value, encoder)
+                    mp::MachMessage::encode(#value, encoder)
                 })?;
             }
         }
-        Codec::Serde => quote!(::machproto_runtime::wire::serde_field::encode(&#value, encoder)?;),
+        Codec::Serde => quote!(mp::wire::serde_field::encode(&#value, encoder)?;),
         Codec::Seq { bound, codec, .. } => {
             let bound = bound_tokens(*bound);
             let each = encode(codec, quote!(item));
@@ -97,17 +128,17 @@ pub(crate) fn encode(codec: &Codec, value: TokenStream) -> TokenStream {
 /// An expression decoding a `ty` from `decoder`, of type
 /// `Result<ty, DecodeError>`.
 pub(crate) fn decode(codec: &Codec, ty: &str) -> TokenStream {
-    let nested = quote!(::machproto_runtime::wire::nested);
+    let nested = quote!(mp::wire::nested);
     let rust = rust_type(ty);
     match codec {
-        Codec::Plain => quote!(<#rust as ::machproto_runtime::MachMessage>::decode(decoder)),
+        Codec::Plain => quote!(<#rust as mp::MachMessage>::decode(decoder)),
         Codec::Bounded(bound) => {
             let bound = Literal::u64_unsuffixed(*bound);
             quote! {
-                decoder.with_bound(#bound, <#rust as ::machproto_runtime::MachMessage>::decode)
+                decoder.with_bound(#bound, <#rust as mp::MachMessage>::decode)
             }
         }
-        Codec::Serde => quote!(::machproto_runtime::wire::serde_field::decode::<#rust>(decoder)),
+        Codec::Serde => quote!(mp::wire::serde_field::decode::<#rust>(decoder)),
         Codec::Seq {
             bound,
             element,

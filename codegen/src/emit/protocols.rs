@@ -7,7 +7,7 @@ use machproto_idl::model::{Priority, Side};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{case_allow, docs, ident, rust_type, types};
+use super::{Items, case_allow, docs, ident, rust_type, types};
 use crate::lower::{MessageKindPlan, MessagePlan, ProtocolPlan};
 
 const SIDES: [Side; 2] = [Side::Parent, Side::Child];
@@ -47,17 +47,18 @@ fn priority(priority: Priority) -> TokenStream {
         Priority::Vsync => quote!(Vsync),
         Priority::Control => quote!(Control),
     };
-    quote!(::machproto_runtime::actor::Priority::#variant)
+    quote!(mp::actor::Priority::#variant)
 }
 
 fn side_tokens(side: Side) -> TokenStream {
     match side {
-        Side::Parent => quote!(::machproto_runtime::Side::Parent),
-        Side::Child => quote!(::machproto_runtime::Side::Child),
+        Side::Parent => quote!(mp::Side::Parent),
+        Side::Child => quote!(mp::Side::Child),
     }
 }
 
-pub(crate) fn emit_protocol(plan: &ProtocolPlan) -> TokenStream {
+/// Pushes the items of one protocol.
+pub(crate) fn emit_protocol(plan: &ProtocolPlan, items: &mut Items) {
     let doc = docs(&plan.docs);
     let allow = case_allow(&plan.name);
     let name = ident(&plan.name);
@@ -79,31 +80,34 @@ pub(crate) fn emit_protocol(plan: &ProtocolPlan) -> TokenStream {
             #timeout
         }
     });
-    let structs = plan.structs.iter().map(types::emit_type);
-    let sides = SIDES.iter().map(|side| emit_side(plan, *side));
     let parent = format_ident!("{}Parent", plan.name);
     let child = format_ident!("{}Child", plan.name);
-    quote! {
+    items.push(quote! {
         #doc
         #[derive(Debug)]
         #allow
         pub struct #name;
-
+    });
+    items.push(quote! {
         impl #name {
             #(#ids)*
         }
-
-        impl ::machproto_runtime::Protocol for #name {
+    });
+    items.push(quote! {
+        impl mp::Protocol for #name {
             type Parent = #parent;
             type Child = #child;
         }
-
-        #(#structs)*
-        #(#sides)*
+    });
+    for plan in &plan.structs {
+        types::emit_type(plan, items);
+    }
+    for side in SIDES {
+        emit_side(plan, side, items);
     }
 }
 
-fn emit_side(plan: &ProtocolPlan, side: Side) -> TokenStream {
+fn emit_side(plan: &ProtocolPlan, side: Side, items: &mut Items) {
     let protocol = ident(&plan.name);
     let full_name = &plan.full_name;
     let side_name = format!("{}{}", plan.name, side.suffix());
@@ -137,19 +141,19 @@ fn emit_side(plan: &ProtocolPlan, side: Side) -> TokenStream {
         let id_const = ident(&message.id_const);
         let name = &message.name;
         let kind = match &message.kind {
-            MessageKindPlan::Async => quote!(::machproto_runtime::actor::MessageKind::Async),
-            MessageKindPlan::Call => quote!(::machproto_runtime::actor::MessageKind::Call),
-            MessageKindPlan::Sync => quote!(::machproto_runtime::actor::MessageKind::Sync),
-            MessageKindPlan::Delete => quote!(::machproto_runtime::actor::MessageKind::Delete),
+            MessageKindPlan::Async => quote!(mp::actor::MessageKind::Async),
+            MessageKindPlan::Call => quote!(mp::actor::MessageKind::Call),
+            MessageKindPlan::Sync => quote!(mp::actor::MessageKind::Sync),
+            MessageKindPlan::Delete => quote!(mp::actor::MessageKind::Delete),
             MessageKindPlan::Constructor(target) => {
                 let target_spec = spec_path(target, side);
-                quote!(::machproto_runtime::actor::MessageKind::Constructor(&#target_spec))
+                quote!(mp::actor::MessageKind::Constructor(&#target_spec))
             }
         };
         let priority = priority(message.priority);
         let compress = message.compress;
         quote! {
-            ::machproto_runtime::actor::MessageSpec {
+            mp::actor::MessageSpec {
                 id: #protocol::#id_const,
                 name: #name,
                 kind: #kind,
@@ -175,9 +179,9 @@ fn emit_side(plan: &ProtocolPlan, side: Side) -> TokenStream {
                 /// top-level actor, delivered on `event_loop`. Close the
                 /// channel with `handle.as_ref().close()`.
                 pub fn open(
-                    endpoint: ::machproto_runtime::Endpoint<#side_type>,
-                    event_loop: &::machproto_runtime::actor::EventLoop,
-                    options: &::machproto_runtime::actor::ActorOptions,
+                    endpoint: mp::Endpoint<#side_type>,
+                    event_loop: &mp::actor::EventLoop,
+                    options: &mp::actor::ActorOptions,
                     handler: impl #handler,
                 ) -> ::std::io::Result<#handle> {
                     let actor = ::std::boxed::Box::new(#glue(::std::boxed::Box::new(handler)));
@@ -196,73 +200,81 @@ fn emit_side(plan: &ProtocolPlan, side: Side) -> TokenStream {
         side.suffix().to_lowercase(),
         plan.name
     );
-    quote! {
+    items.push(quote! {
         #[doc = #side_doc]
         #[derive(Debug)]
         #allow
         pub struct #side_type;
-
-        impl ::machproto_runtime::ProtocolSide for #side_type {
+    });
+    items.push(quote! {
+        impl mp::ProtocolSide for #side_type {
             const PROTOCOL: &'static str = #full_name;
-            const SIDE: ::machproto_runtime::Side = #side_value;
+            const SIDE: mp::Side = #side_value;
         }
-
-        impl ::machproto_runtime::actor::ActorSide for #side_type {
-            const SPEC: &'static ::machproto_runtime::actor::SideSpec = &#spec;
+    });
+    items.push(quote! {
+        impl mp::actor::ActorSide for #side_type {
+            const SPEC: &'static mp::actor::SideSpec = &#spec;
         }
-
-        pub(crate) static #spec: ::machproto_runtime::actor::SideSpec =
-            ::machproto_runtime::actor::SideSpec {
+    });
+    items.push(quote! {
+        pub(crate) static #spec: mp::actor::SideSpec =
+            mp::actor::SideSpec {
                 protocol: #full_name,
                 side: #side_value,
                 receives: &[#(#specs)*],
                 sends: &[#(#sent_ids)*],
                 peer_process: #peer_process,
             };
-
+    });
+    items.push(quote! {
         #[doc = #handler_doc]
         #allow
         pub trait #handler: ::std::marker::Send + 'static {
             #(#handler_methods)*
 
             /// The actor is gone; called once, after its managees'.
-            fn actor_destroyed(&mut self, reason: ::machproto_runtime::actor::DestroyReason) {
+            fn actor_destroyed(&mut self, reason: mp::actor::DestroyReason) {
                 let _ = reason;
             }
         }
-
+    });
+    items.push(quote! {
         /// Decodes each message and calls the handler.
         #allow
         pub(crate) struct #glue(pub(crate) ::std::boxed::Box<dyn #handler>);
-
-        impl ::machproto_runtime::actor::Actor for #glue {
+    });
+    items.push(quote! {
+        impl mp::actor::Actor for #glue {
             #dispatch
 
-            fn destroyed(&mut self, reason: ::machproto_runtime::actor::DestroyReason) {
+            fn destroyed(&mut self, reason: mp::actor::DestroyReason) {
                 self.0.actor_destroyed(reason);
             }
         }
-
-        #open
-
+    });
+    items.extend(open);
+    items.push(quote! {
         #[doc = #handle_doc]
         #[doc = ""]
         #[doc = " Its methods are the messages this side sends; the runtime's"]
         #[doc = " handle (`is_alive`, `close`) is `as_ref()`."]
         #[derive(Clone, Debug)]
         #allow
-        pub struct #handle(::machproto_runtime::actor::ActorHandle);
-
-        impl ::std::convert::AsRef<::machproto_runtime::actor::ActorHandle> for #handle {
-            fn as_ref(&self) -> &::machproto_runtime::actor::ActorHandle {
+        pub struct #handle(mp::actor::ActorHandle);
+    });
+    items.push(quote! {
+        impl ::std::convert::AsRef<mp::actor::ActorHandle> for #handle {
+            fn as_ref(&self) -> &mp::actor::ActorHandle {
                 &self.0
             }
         }
-
+    });
+    items.push(quote! {
         impl #handle {
             #(#send_methods)*
         }
-    }
+    });
 }
 
 /// `#[allow(clippy::too_many_arguments)]` on a method with more than
@@ -313,7 +325,7 @@ fn handler_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> Tok
                     &mut self,
                     actor: &#handle,
                     #(#declared,)*
-                    responder: ::machproto_runtime::actor::Responder<#reply>,
+                    responder: mp::actor::Responder<#reply>,
                 );
             }
         }
@@ -346,12 +358,12 @@ fn handler_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> Tok
 
 fn dispatch(plan: &ProtocolPlan, receives: &[&MessagePlan], side: Side) -> TokenStream {
     let full_name = &plan.full_name;
-    let incoming = quote!(::machproto_runtime::actor::Incoming);
-    let result = quote!(::std::result::Result<::machproto_runtime::actor::Handled, ::machproto_runtime::actor::BadMessage>);
+    let incoming = quote!(mp::actor::Incoming);
+    let result = quote!(::std::result::Result<mp::actor::Handled, mp::actor::BadMessage>);
     if receives.is_empty() {
         return quote! {
             fn receive(&mut self, incoming: #incoming) -> #result {
-                Err(::machproto_runtime::actor::BadMessage::UnknownMessage {
+                Err(mp::actor::BadMessage::UnknownMessage {
                     protocol: #full_name,
                     message: incoming.id(),
                 })
@@ -367,19 +379,19 @@ fn dispatch(plan: &ProtocolPlan, receives: &[&MessagePlan], side: Side) -> Token
         let (_, names) = params(message);
         let decode = quote!(let #params_struct { #(#names),* } = incoming.decode()?;);
         let wrong_kind = quote! {
-            ::machproto_runtime::actor::BadMessage::WrongKind { message: incoming.spec().name }
+            mp::actor::BadMessage::WrongKind { message: incoming.spec().name }
         };
         let body = match &message.kind {
             MessageKindPlan::Async | MessageKindPlan::Delete => quote! {
                 #decode
                 self.0.#method(&actor, #(#names),*);
-                Ok(::machproto_runtime::actor::Handled::Done)
+                Ok(mp::actor::Handled::Done)
             },
             MessageKindPlan::Call | MessageKindPlan::Sync => quote! {
                 #decode
                 let responder = incoming.responder().ok_or(#wrong_kind)?;
                 self.0.#method(&actor, #(#names,)* responder);
-                Ok(::machproto_runtime::actor::Handled::Done)
+                Ok(mp::actor::Handled::Done)
             },
             MessageKindPlan::Constructor(target) => {
                 let new_handle = sibling(target, &format!("{}Handle", side.suffix()));
@@ -389,11 +401,11 @@ fn dispatch(plan: &ProtocolPlan, receives: &[&MessagePlan], side: Side) -> Token
                     let new_actor = #new_handle(incoming.new_actor().cloned().ok_or(#wrong_kind)?);
                     Ok(match self.0.#method(&actor, &new_actor, #(#names),*) {
                         ::std::option::Option::Some(handler) => {
-                            ::machproto_runtime::actor::Handled::Constructed(
+                            mp::actor::Handled::Constructed(
                                 ::std::boxed::Box::new(#new_glue(handler)),
                             )
                         }
-                        ::std::option::Option::None => ::machproto_runtime::actor::Handled::Refused,
+                        ::std::option::Option::None => mp::actor::Handled::Refused,
                     })
                 }
             }
@@ -409,7 +421,7 @@ fn dispatch(plan: &ProtocolPlan, receives: &[&MessagePlan], side: Side) -> Token
             let actor = #handle(incoming.actor().clone());
             match incoming.id() {
                 #(#arms)*
-                other => Err(::machproto_runtime::actor::BadMessage::UnknownMessage {
+                other => Err(mp::actor::BadMessage::UnknownMessage {
                     protocol: #full_name,
                     message: other,
                 }),
@@ -431,16 +443,13 @@ fn send_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> TokenS
     let id_const = ident(&message.id_const);
     let params_struct = ident(&message.params_struct);
     let (declared, names) = params(message);
-    let send_error = quote!(::machproto_runtime::actor::ActorSendError);
-    let encode = |error: TokenStream| {
-        quote! {
-            let body = ::machproto_runtime::wire::encode(#params_struct { #(#names),* })
-                .map_err(#error)?;
-        }
+    let send_error = quote!(mp::actor::ActorSendError);
+    // Both send errors convert from `EncodeError` (as `Invalid`).
+    let encode = quote! {
+        let body = mp::wire::encode(#params_struct { #(#names),* })?;
     };
     match &message.kind {
         MessageKindPlan::Async => {
-            let encode = encode(quote!(#send_error::Invalid));
             quote! {
                 #doc
                 pub fn #method(&self, #(#declared),*) -> ::std::result::Result<(), #send_error> {
@@ -450,21 +459,19 @@ fn send_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> TokenS
             }
         }
         MessageKindPlan::Call => {
-            let encode = encode(quote!(#send_error::Invalid));
             let reply = rust_type(message.reply.as_deref().unwrap_or("()"));
             quote! {
                 #doc
                 pub fn #method(
                     &self,
                     #(#declared),*
-                ) -> ::std::result::Result<::machproto_runtime::actor::Reply<#reply>, #send_error> {
+                ) -> ::std::result::Result<mp::actor::Reply<#reply>, #send_error> {
                     #encode
                     self.0.call(#protocol::#id_const, body)
                 }
             }
         }
         MessageKindPlan::Sync => {
-            let encode = encode(quote!(::machproto_runtime::channel::SyncCallError::Invalid));
             let reply = rust_type(message.reply.as_deref().unwrap_or("()"));
             quote! {
                 #doc
@@ -473,14 +480,13 @@ fn send_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> TokenS
                     &self,
                     #(#declared,)*
                     timeout: ::std::time::Duration,
-                ) -> ::std::result::Result<#reply, ::machproto_runtime::channel::SyncCallError> {
+                ) -> ::std::result::Result<#reply, mp::channel::SyncCallError> {
                     #encode
                     self.0.call_sync(#protocol::#id_const, body, timeout)
                 }
             }
         }
         MessageKindPlan::Constructor(target) => {
-            let encode = encode(quote!(#send_error::Invalid));
             let new_handle = sibling(target, &format!("{}Handle", side.suffix()));
             let new_handler = sibling(target, &format!("{}Handler", side.suffix()));
             let new_glue = sibling(target, &format!("{}Glue", side.suffix()));
@@ -500,7 +506,6 @@ fn send_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> TokenS
             }
         }
         MessageKindPlan::Delete => {
-            let encode = encode(quote!(#send_error::Invalid));
             quote! {
                 #doc
                 /// Deletes this actor and its managees, on both sides.

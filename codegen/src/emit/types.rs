@@ -4,30 +4,31 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::codec::{decode, encode};
-use super::{case_allow, docs, ident, rust_type};
+use super::codec::{decode, decode_field, encode, encode_field};
+use super::{Items, case_allow, docs, ident, rust_type};
 use crate::lower::{Derives, FieldPlan, TypePlan, VariantPlan};
 
-pub(crate) fn emit_type(plan: &TypePlan) -> TypeTokens {
+/// Pushes the items of one type: its declaration, then its impls.
+pub(crate) fn emit_type(plan: &TypePlan, items: &mut Items) {
     match plan {
         TypePlan::Struct {
             name,
             docs: lines,
             fields,
             derives,
-        } => emit_struct(name, lines, fields, *derives),
+        } => emit_struct(name, lines, fields, *derives, items),
         TypePlan::Enum {
             name,
             docs: lines,
             members,
             flexible,
-        } => emit_enum(name, lines, members, *flexible),
+        } => emit_enum(name, lines, members, *flexible, items),
         TypePlan::Union {
             name,
             docs: lines,
             variants,
             derives,
-        } => emit_union(name, lines, variants, *derives),
+        } => emit_union(name, lines, variants, *derives, items),
         TypePlan::Alias {
             name,
             docs: lines,
@@ -37,17 +38,14 @@ pub(crate) fn emit_type(plan: &TypePlan) -> TypeTokens {
             let allow = case_allow(name);
             let name = ident(name);
             let path = rust_type(path);
-            quote! {
+            items.push(quote! {
                 #doc
                 #allow
                 pub type #name = #path;
-            }
+            });
         }
     }
 }
-
-/// The tokens of one type and its impls.
-pub(crate) type TypeTokens = TokenStream;
 
 fn derive_attr(derives: Derives) -> TokenStream {
     match (derives.plain, derives.eq_hash) {
@@ -65,7 +63,7 @@ fn min_sizes(fields: &[FieldPlan]) -> TokenStream {
         .filter(|field| field.codec != crate::lower::Codec::Serde)
         .map(|field| {
             let ty = rust_type(&field.ty);
-            quote!(<#ty as ::machproto_runtime::MachMessage>::MIN_ENCODED_SIZE)
+            quote!(<#ty as mp::MachMessage>::MIN_ENCODED_SIZE)
         });
     let mut sizes = sizes.peekable();
     match sizes.next() {
@@ -79,7 +77,8 @@ fn emit_struct(
     lines: &[String],
     fields: &[FieldPlan],
     derives: Derives,
-) -> TokenStream {
+    items: &mut Items,
+) {
     let doc = docs(lines);
     let derive = derive_attr(derives);
     let allow = case_allow(name);
@@ -102,19 +101,14 @@ fn emit_struct(
     };
     let encodes = fields.iter().map(|field| {
         let name = ident(&field.name);
-        encode(&field.codec, quote!(self.#name))
+        encode_field(&field.codec, quote!(self.#name))
     });
     let decodes = fields.iter().map(|field| {
         let name = ident(&field.name);
-        let wire_name = Literal::string(&field.wire_name);
-        let value = decode(&field.codec, &field.ty);
-        quote! {
-            #name: #value.map_err(|error| {
-                error.within(::machproto_runtime::wire::PathSegment::Field(#wire_name))
-            })?,
-        }
+        let value = decode_field(&field.codec, &field.ty, &field.wire_name);
+        quote!(#name: #value?,)
     });
-    quote! {
+    items.push(quote! {
         #doc
         #derive
         #allow
@@ -122,26 +116,28 @@ fn emit_struct(
             #(#declared)*
         }
 
-        impl ::machproto_runtime::MachMessage for #type_name {
+    });
+    items.push(quote! {
+        impl mp::MachMessage for #type_name {
             const MIN_ENCODED_SIZE: usize = #min;
 
             fn encode(
                 self,
-                #encoder: &mut ::machproto_runtime::wire::Encoder,
-            ) -> ::std::result::Result<(), ::machproto_runtime::EncodeError> {
+                #encoder: &mut mp::wire::Encoder,
+            ) -> ::std::result::Result<(), mp::EncodeError> {
                 #(#encodes)*
                 Ok(())
             }
 
             fn decode(
-                #decoder: &mut ::machproto_runtime::wire::Decoder<'_>,
-            ) -> ::std::result::Result<Self, ::machproto_runtime::DecodeError> {
+                #decoder: &mut mp::wire::Decoder<'_>,
+            ) -> ::std::result::Result<Self, mp::DecodeError> {
                 Ok(#type_name {
                     #(#decodes)*
                 })
             }
         }
-    }
+    });
 }
 
 fn emit_enum(
@@ -149,7 +145,8 @@ fn emit_enum(
     lines: &[String],
     members: &[(String, u32, Vec<String>)],
     flexible: bool,
-) -> TokenStream {
+    items: &mut Items,
+) {
     let doc = docs(lines);
     let allow = case_allow(name);
     let type_name = ident(name);
@@ -183,7 +180,7 @@ fn emit_enum(
     } else {
         quote!(_ => ::std::option::Option::None,)
     };
-    quote! {
+    items.push(quote! {
         #doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #allow
@@ -192,6 +189,8 @@ fn emit_enum(
             #unknown_variant
         }
 
+    });
+    items.push(quote! {
         impl #type_name {
             /// The value that travels for this member.
             pub const fn value(self) -> u32 {
@@ -210,29 +209,31 @@ fn emit_enum(
             }
         }
 
-        impl ::machproto_runtime::MachMessage for #type_name {
+    });
+    items.push(quote! {
+        impl mp::MachMessage for #type_name {
             const MIN_ENCODED_SIZE: usize = 4;
 
             fn encode(
                 self,
-                encoder: &mut ::machproto_runtime::wire::Encoder,
-            ) -> ::std::result::Result<(), ::machproto_runtime::EncodeError> {
+                encoder: &mut mp::wire::Encoder,
+            ) -> ::std::result::Result<(), mp::EncodeError> {
                 encoder.put_u32(self.value());
                 Ok(())
             }
 
             fn decode(
-                decoder: &mut ::machproto_runtime::wire::Decoder<'_>,
-            ) -> ::std::result::Result<Self, ::machproto_runtime::DecodeError> {
+                decoder: &mut mp::wire::Decoder<'_>,
+            ) -> ::std::result::Result<Self, mp::DecodeError> {
                 let value = decoder.take_u32()?;
                 #type_name::from_value(value).ok_or_else(|| {
-                    ::machproto_runtime::DecodeError::new(
-                        ::machproto_runtime::wire::DecodeErrorKind::UnknownVariant(value),
+                    mp::DecodeError::new(
+                        mp::wire::DecodeErrorKind::UnknownVariant(value),
                     )
                 })
             }
         }
-    }
+    });
 }
 
 fn emit_union(
@@ -240,7 +241,8 @@ fn emit_union(
     lines: &[String],
     variants: &[VariantPlan],
     derives: Derives,
-) -> TokenStream {
+    items: &mut Items,
+) {
     let doc = docs(lines);
     let derive = derive_attr(derives);
     let allow = case_allow(name);
@@ -286,15 +288,15 @@ fn emit_union(
             Some((ty, codec)) => {
                 let value = decode(codec, ty);
                 quote! {
-                    #tag => Ok(#type_name::#name(#value.map_err(|error| {
-                        error.within(::machproto_runtime::wire::PathSegment::Variant(#wire_name))
-                    })?)),
+                    #tag => Ok(#type_name::#name(
+                        decoder.variant_with(#wire_name, |decoder| #value)?,
+                    )),
                 }
             }
             None => quote!(#tag => Ok(#type_name::#name),),
         }
     });
-    quote! {
+    items.push(quote! {
         #doc
         #derive
         #allow
@@ -302,13 +304,15 @@ fn emit_union(
             #(#declared)*
         }
 
-        impl ::machproto_runtime::MachMessage for #type_name {
+    });
+    items.push(quote! {
+        impl mp::MachMessage for #type_name {
             const MIN_ENCODED_SIZE: usize = 4;
 
             fn encode(
                 self,
-                encoder: &mut ::machproto_runtime::wire::Encoder,
-            ) -> ::std::result::Result<(), ::machproto_runtime::EncodeError> {
+                encoder: &mut mp::wire::Encoder,
+            ) -> ::std::result::Result<(), mp::EncodeError> {
                 match self {
                     #(#encodes)*
                 }
@@ -316,15 +320,15 @@ fn emit_union(
             }
 
             fn decode(
-                decoder: &mut ::machproto_runtime::wire::Decoder<'_>,
-            ) -> ::std::result::Result<Self, ::machproto_runtime::DecodeError> {
+                decoder: &mut mp::wire::Decoder<'_>,
+            ) -> ::std::result::Result<Self, mp::DecodeError> {
                 match decoder.take_u32()? {
                     #(#decodes)*
-                    other => Err(::machproto_runtime::DecodeError::new(
-                        ::machproto_runtime::wire::DecodeErrorKind::UnknownVariant(other),
+                    other => Err(mp::DecodeError::new(
+                        mp::wire::DecodeErrorKind::UnknownVariant(other),
                     )),
                 }
             }
         }
-    }
+    });
 }

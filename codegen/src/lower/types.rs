@@ -284,7 +284,6 @@ fn allows_eq_hash(model: &Model, ty: &Type, visiting: &mut Vec<TypeId>) -> bool 
     }
 }
 
-/// The Rust type of `ty`, written from inside `package`'s module.
 /// Whether a declared name is already `UpperCamelCase`; declared names
 /// keep their spelling (L3), and those that are not get a targeted
 /// `allow(non_camel_case_types)` on their item.
@@ -292,8 +291,10 @@ pub fn is_upper_camel(name: &str) -> bool {
     name == name.to_upper_camel_case()
 }
 
+/// The Rust type of `ty`, written from inside `package`'s module, where
+/// the runtime is `mp` (see `emit::PRELUDE`).
 pub(crate) fn rust_type(model: &Model, package: PackageId, ty: &Type) -> String {
-    let runtime = "::machproto_runtime";
+    let runtime = "mp";
     match ty {
         Type::Scalar { scalar } => scalar.word().to_owned(),
         Type::String { .. } => "::std::string::String".to_owned(),

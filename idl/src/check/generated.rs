@@ -9,6 +9,7 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::*;
+use crate::names::RUNTIME_ALIAS;
 use crate::span::Span;
 
 /// Parameter names the generated methods use for their own arguments.
@@ -71,6 +72,7 @@ pub(super) fn check_generated_names(model: &Model, diags: &mut Diagnostics) {
 /// Every generated item name of a package against its declarations and
 /// each other.
 fn check_package(model: &Model, package: &Package, diags: &mut Diagnostics) {
+    check_runtime_alias(model, package, diags);
     let mut taken: HashMap<String, (Span, String)> = HashMap::new();
     for id in &package.types {
         let info = &model[*id].info;
@@ -134,5 +136,99 @@ fn check_package(model: &Model, package: &Package, diags: &mut Diagnostics) {
             }
             taken.insert(item, (span, origin));
         }
+    }
+}
+
+/// Each generated package module names the runtime crate [`RUNTIME_ALIAS`]:
+/// a type or protocol of that name would clash with it, and a `using` path
+/// through a crate of that name would resolve to the runtime instead.
+/// (Constants live in Rust's value namespace, where the alias is not.)
+fn check_runtime_alias(model: &Model, package: &Package, diags: &mut Diagnostics) {
+    let alias = RUNTIME_ALIAS;
+    let declared = package
+        .types
+        .iter()
+        .map(|id| (&model[*id].info, "type"))
+        .chain(
+            package
+                .protocols
+                .iter()
+                .map(|id| (&model[*id].info, "protocol")),
+        );
+    for (info, what) in declared {
+        if info.name == alias {
+            diags.push(
+                Diagnostic::error(
+                    codes::GENERATED_NAME_COLLISION,
+                    info.span,
+                    format!(
+                        "{what} `{alias}` has the name the generated code gives the runtime crate"
+                    ),
+                )
+                .label(format!("`{alias}` is taken by the generated code"))
+                .help("rename it"),
+            );
+        }
+    }
+    for id in &package.types {
+        let decl = &model[*id];
+        if let TypeDeclKind::External { rust_path, .. } = &decl.kind {
+            if starts_a_path_with(rust_path, alias) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::GENERATED_NAME_COLLISION,
+                        decl.info.span,
+                        format!(
+                            "`using {}` names a path through `{alias}`, the name the generated code gives the runtime crate",
+                            decl.info.name
+                        ),
+                    )
+                    .label(format!("`{alias}::` would mean the runtime here"))
+                    .help(format!("write the crate's absolute path, `::{alias}::…`")),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `word` starts a relative path somewhere in the Rust type
+/// `path` (`mp::X`, `Vec<mp::X>`), as opposed to `::mp::X` or `a::mp::X`.
+fn starts_a_path_with(path: &str, word: &str) -> bool {
+    let bytes = path.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut start = 0;
+    while start < bytes.len() {
+        if !is_ident(bytes[start]) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < bytes.len() && is_ident(bytes[end]) {
+            end += 1;
+        }
+        let before = path[..start].trim_end();
+        let after = path[end..].trim_start();
+        if &path[start..end] == word && !before.ends_with("::") && after.starts_with("::") {
+            return true;
+        }
+        start = end;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::starts_a_path_with;
+
+    #[test]
+    fn finds_the_alias_only_at_the_start_of_a_path() {
+        assert!(starts_a_path_with("mp::Point", "mp"));
+        assert!(starts_a_path_with("Vec<mp::Point>", "mp"));
+        assert!(starts_a_path_with("mp :: Point", "mp"));
+        assert!(!starts_a_path_with("::mp::Point", "mp"));
+        assert!(!starts_a_path_with("crate::mp::Point", "mp"));
+        assert!(!starts_a_path_with("mpx::Point", "mp"));
+        assert!(!starts_a_path_with("crate::geom::mp", "mp"));
+        assert!(!starts_a_path_with("mp", "mp"));
     }
 }

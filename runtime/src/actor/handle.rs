@@ -87,6 +87,14 @@ impl From<SendError> for ActorSendError {
     }
 }
 
+/// Parameters that could not be encoded, so that generated send methods
+/// can write `wire::encode(params)?`.
+impl From<crate::wire::EncodeError> for ActorSendError {
+    fn from(error: crate::wire::EncodeError) -> ActorSendError {
+        ActorSendError::Invalid(error)
+    }
+}
+
 impl ActorHandle {
     pub(super) fn new(link: Arc<Link>, routing: u32, spec: &'static SideSpec) -> ActorHandle {
         ActorHandle {

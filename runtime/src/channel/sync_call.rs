@@ -68,6 +68,14 @@ impl std::fmt::Display for SyncCallError {
 
 impl std::error::Error for SyncCallError {}
 
+/// Parameters that could not be encoded, so that generated sync methods
+/// can write `wire::encode(params)?`.
+impl From<crate::wire::EncodeError> for SyncCallError {
+    fn from(error: crate::wire::EncodeError) -> SyncCallError {
+        SyncCallError::Invalid(error)
+    }
+}
+
 impl<S: ProtocolSide> Bound<S> {
     /// Calls message `message` of actor `routing` and blocks this thread
     /// (only) until the reply or `timeout`. Frames arriving on this channel

@@ -1,6 +1,7 @@
 //! Reading plain bytes and claiming rights, hostile-input safe.
 
-use super::error::{DecodeError, DecodeErrorKind};
+use super::MachMessage;
+use super::error::{DecodeError, DecodeErrorKind, PathSegment};
 use crate::right::{Right, RightKind};
 
 /// Sequences of zero-sized elements carry no bytes, so the remaining input
@@ -166,6 +167,48 @@ impl<'a> Decoder<'a> {
         let result = decode(self);
         self.depth -= 1;
         result
+    }
+
+    /// Decodes the struct field `name`; an error says it happened there.
+    /// The generated `MachMessage` impls read each field with this (or
+    /// one of the two below), so that each one is a short line.
+    #[inline]
+    pub fn field<T: MachMessage>(&mut self, name: &'static str) -> Result<T, DecodeError> {
+        T::decode(self).map_err(|error| error.within(PathSegment::Field(name)))
+    }
+
+    /// As [`field`](Decoder::field), for a field whose outer length is at
+    /// most `bound`.
+    #[inline]
+    pub fn bounded_field<T: MachMessage>(
+        &mut self,
+        name: &'static str,
+        bound: u64,
+    ) -> Result<T, DecodeError> {
+        self.with_bound(bound, T::decode)
+            .map_err(|error| error.within(PathSegment::Field(name)))
+    }
+
+    /// Decodes the struct field `name` with `decode` (a nested bound or a
+    /// serde value); an error says it happened there.
+    #[inline]
+    pub fn field_with<T>(
+        &mut self,
+        name: &'static str,
+        decode: impl FnOnce(&mut Decoder<'a>) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        decode(self).map_err(|error| error.within(PathSegment::Field(name)))
+    }
+
+    /// Decodes the payload of the union variant `name` with `decode`; an
+    /// error says it happened there.
+    #[inline]
+    pub fn variant_with<T>(
+        &mut self,
+        name: &'static str,
+        decode: impl FnOnce(&mut Decoder<'a>) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        decode(self).map_err(|error| error.within(PathSegment::Variant(name)))
     }
 
     /// Checks that the value used every byte and claimed every right.

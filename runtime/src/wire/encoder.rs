@@ -1,5 +1,6 @@
 //! Writing plain bytes and the table of rights.
 
+use super::MachMessage;
 use super::error::EncodeError;
 use crate::right::Right;
 
@@ -83,5 +84,22 @@ impl Encoder {
         // next field.
         self.pending_bound = None;
         result
+    }
+
+    /// Encodes one field of a struct. The generated `MachMessage` impls
+    /// call this rather than spelling out the trait path each time.
+    #[inline]
+    pub fn field<T: MachMessage>(&mut self, value: T) -> Result<(), EncodeError> {
+        value.encode(self)
+    }
+
+    /// Encodes one field whose outer length is at most `bound`.
+    #[inline]
+    pub fn bounded_field<T: MachMessage>(
+        &mut self,
+        bound: u64,
+        value: T,
+    ) -> Result<(), EncodeError> {
+        self.with_bound(bound, |encoder| value.encode(encoder))
     }
 }

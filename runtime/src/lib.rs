@@ -65,6 +65,7 @@ mod right;
 pub mod testing;
 pub mod wire;
 
+pub use actor::ManagedEndpoint;
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
 pub use endpoint::create_endpoints;
 pub use endpoint::{Endpoint, EndpointPair, Protocol, ProtocolSide, Side};

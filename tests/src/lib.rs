@@ -50,3 +50,70 @@ pub struct Config {
     /// Frames per second.
     pub rate: u32,
 }
+
+/// App types the test inputs and `rights.mproto` name with `using`.
+mod app_types {
+    use machproto_macros::MachMessage;
+    use machproto_runtime::SendRight;
+
+    /// Settings, sent plainly or through serde.
+    #[derive(
+        Clone, Debug, PartialEq, Eq, Hash, MachMessage, serde::Serialize, serde::Deserialize,
+    )]
+    pub struct Settings {
+        /// Talk more.
+        pub verbose: bool,
+    }
+
+    /// Deprecated settings.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, MachMessage)]
+    pub struct OldSettings {
+        /// How much.
+        pub level: u8,
+    }
+
+    /// Something defined elsewhere.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, MachMessage)]
+    pub struct External {
+        /// Its identity.
+        pub id: u64,
+    }
+
+    /// A surface: a resource (it holds a right).
+    #[derive(Debug, MachMessage)]
+    pub struct Surface {
+        /// The port standing for it.
+        pub port: SendRight,
+    }
+
+    /// A handle: a resource.
+    #[derive(Debug, MachMessage)]
+    pub struct Handle {
+        /// The port standing for it.
+        pub port: SendRight,
+    }
+}
+
+pub use app_types::{External, Handle, OldSettings, Settings, Surface};
+
+/// App types of `rights.mproto`.
+pub mod platform {
+    /// A platform surface handle (`[Resource] using SurfaceRef`).
+    #[derive(Debug, machproto_macros::MachMessage)]
+    pub struct SurfaceRef {
+        /// The port standing for it.
+        pub port: machproto_runtime::SendRight,
+    }
+}
+
+/// The service manifest of `rights.mproto`, sent through serde.
+pub mod manifest {
+    /// What a service offers.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    pub struct Manifest {
+        /// Its name.
+        pub name: String,
+        /// Its version.
+        pub version: u32,
+    }
+}

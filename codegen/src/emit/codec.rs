@@ -125,6 +125,22 @@ pub(crate) fn encode(codec: &Codec, value: TokenStream) -> TokenStream {
     }
 }
 
+/// A function from `&mut Decoder` to `Result<ty, DecodeError>`: the
+/// type's own `decode` where it is plain (clippy refuses a closure that
+/// only forwards), a closure otherwise.
+pub(crate) fn decode_fn(codec: &Codec, ty: &str) -> TokenStream {
+    match codec {
+        Codec::Plain => {
+            let rust = rust_type(ty);
+            quote!(<#rust as mp::MachMessage>::decode)
+        }
+        _ => {
+            let value = decode(codec, ty);
+            quote!(|decoder| #value)
+        }
+    }
+}
+
 /// An expression decoding a `ty` from `decoder`, of type
 /// `Result<ty, DecodeError>`.
 pub(crate) fn decode(codec: &Codec, ty: &str) -> TokenStream {
@@ -146,13 +162,13 @@ pub(crate) fn decode(codec: &Codec, ty: &str) -> TokenStream {
         } => {
             let bound = bound_tokens(*bound);
             let min = min_size(element);
-            let each = decode(codec, element);
-            quote!(#nested::decode_seq(decoder, #bound, #min, |decoder| #each))
+            let each = decode_fn(codec, element);
+            quote!(#nested::decode_seq(decoder, #bound, #min, #each))
         }
         Codec::Array { element, codec } => {
             let min = min_size(element);
-            let each = decode(codec, element);
-            quote!(#nested::decode_array(decoder, #min, |decoder| #each))
+            let each = decode_fn(codec, element);
+            quote!(#nested::decode_array(decoder, #min, #each))
         }
         Codec::Map {
             key,
@@ -162,15 +178,15 @@ pub(crate) fn decode(codec: &Codec, ty: &str) -> TokenStream {
         } => {
             let min_key = min_size(key);
             let min_value = min_size(value);
-            let key = decode(key_codec, key);
-            let value = decode(value_codec, value);
+            let key = decode_fn(key_codec, key);
+            let value = decode_fn(value_codec, value);
             quote! {
                 #nested::decode_map(
                     decoder,
                     ::std::option::Option::None,
                     #min_key.saturating_add(#min_value),
-                    |decoder| #key,
-                    |decoder| #value,
+                    #key,
+                    #value,
                 )
             }
         }
@@ -179,11 +195,12 @@ pub(crate) fn decode(codec: &Codec, ty: &str) -> TokenStream {
             codec,
             boxed,
         } => {
-            let each = decode(codec, value);
             if *boxed {
+                let each = decode(codec, value);
                 quote!(#nested::decode_option(decoder, |decoder| #each.map(::std::boxed::Box::new)))
             } else {
-                quote!(#nested::decode_option(decoder, |decoder| #each))
+                let each = decode_fn(codec, value);
+                quote!(#nested::decode_option(decoder, #each))
             }
         }
     }

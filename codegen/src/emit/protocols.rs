@@ -2,7 +2,7 @@
 //! and result structs, one handler trait and one send handle per side, and
 //! the glue that decodes each message and calls the handler.
 
-use heck::ToShoutySnakeCase;
+use heck::{ToShoutySnakeCase, ToSnakeCase};
 use machproto_idl::model::{Priority, Side};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -171,6 +171,28 @@ fn emit_side(plan: &ProtocolPlan, side: Side, items: &mut Items) {
         .map(|message| handler_method(plan, message, side));
     let dispatch = dispatch(plan, &receives, side);
     let send_methods = sends.iter().map(|message| send_method(plan, message, side));
+    let managed_specs = plan.manages.iter().map(|managed| spec_path(managed, side));
+    let open_endpoints = plan
+        .manages
+        .iter()
+        .map(|managed| open_managed_endpoint(managed, side));
+    let bind = plan.managed.then(|| {
+        quote! {
+            impl #side_type {
+                /// Binds `endpoint`, which the peer opened under the peer
+                /// of `manager`, with `handler` as this side of the new
+                /// actor. What the peer sent it meanwhile comes first.
+                pub fn bind(
+                    endpoint: mp::ManagedEndpoint<#side_type>,
+                    manager: &impl ::std::convert::AsRef<mp::actor::ActorHandle>,
+                    handler: impl #handler,
+                ) -> ::std::result::Result<#handle, mp::actor::ManagedBindError<#side_type>> {
+                    let actor = ::std::boxed::Box::new(#glue(::std::boxed::Box::new(handler)));
+                    Ok(#handle(endpoint.bind(manager.as_ref(), actor)?))
+                }
+            }
+        }
+    });
     // On the side type, not the handle, whose methods are the messages.
     let open = (!plan.managed).then(|| {
         quote! {
@@ -225,6 +247,7 @@ fn emit_side(plan: &ProtocolPlan, side: Side, items: &mut Items) {
                 receives: &[#(#specs)*],
                 sends: &[#(#sent_ids)*],
                 peer_process: #peer_process,
+                manages: &[#(&#managed_specs),*],
             };
     });
     items.push(quote! {
@@ -254,6 +277,7 @@ fn emit_side(plan: &ProtocolPlan, side: Side, items: &mut Items) {
         }
     });
     items.extend(open);
+    items.extend(bind);
     items.push(quote! {
         #[doc = #handle_doc]
         #[doc = ""]
@@ -273,8 +297,38 @@ fn emit_side(plan: &ProtocolPlan, side: Side, items: &mut Items) {
     items.push(quote! {
         impl #handle {
             #(#send_methods)*
+            #(#open_endpoints)*
         }
     });
+}
+
+/// `open_<managed>_endpoint`: our side of a new actor of the managed
+/// protocol at `path`, and the endpoint of the peer's side.
+fn open_managed_endpoint(path: &str, side: Side) -> TokenStream {
+    let name = path.rsplit("::").next().unwrap_or(path);
+    let method = format_ident!("open_{}_endpoint", name.to_snake_case());
+    let ours = side.suffix();
+    let theirs = other(side).suffix();
+    let handler = sibling(path, &format!("{ours}Handler"));
+    let handle = sibling(path, &format!("{ours}Handle"));
+    let glue = sibling(path, &format!("{ours}Glue"));
+    let their_side = sibling(path, theirs);
+    let spec = spec_path(path, side);
+    let first = format!(" Opens a `{name}` under this actor: `handler` is our side of it,");
+    let second = format!(" the endpoint is the peer's (`{name}{theirs}::bind` binds it). Dropped");
+    quote! {
+        #[doc = #first]
+        #[doc = #second]
+        #[doc = " unbound, it ends ours with `ManagedEndpointDropped`."]
+        pub fn #method(
+            &self,
+            handler: impl #handler,
+        ) -> ::std::result::Result<(#handle, mp::ManagedEndpoint<#their_side>), mp::actor::ActorSendError> {
+            let actor = ::std::boxed::Box::new(#glue(::std::boxed::Box::new(handler)));
+            let (handle, endpoint) = self.0.open_managed_endpoint(&#spec, actor)?;
+            Ok((#handle(handle), endpoint))
+        }
+    }
 }
 
 /// `#[allow(clippy::too_many_arguments)]` on a method with more than

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::codec::{decode, decode_field, encode, encode_field};
+use super::codec::{decode_field, decode_fn, encode, encode_field};
 use super::{Items, case_allow, docs, ident, rust_type};
 use crate::lower::{Derives, FieldPlan, TypePlan, VariantPlan};
 
@@ -286,10 +286,10 @@ fn emit_union(
         let wire_name = Literal::string(&variant.wire_name);
         match &variant.payload {
             Some((ty, codec)) => {
-                let value = decode(codec, ty);
+                let value = decode_fn(codec, ty);
                 quote! {
                     #tag => Ok(#type_name::#name(
-                        decoder.variant_with(#wire_name, |decoder| #value)?,
+                        decoder.variant_with(#wire_name, #value)?,
                     )),
                 }
             }

@@ -19,6 +19,8 @@ pub struct ProtocolPlan {
     /// The process kind each side requires of its peer: the parent's is
     /// `[ChildProc]`, the child's `[ParentProc]`.
     pub peer_process: [Option<String>; 2],
+    /// The paths (from here) of the protocols it manages.
+    pub manages: Vec<String>,
     /// Messages in source order.
     pub messages: Vec<MessagePlan>,
     /// Parameter and result structs of the messages.
@@ -153,6 +155,11 @@ pub(super) fn lower_protocol(model: &Model, package_name: &str, id: ProtocolId) 
         docs: protocol.info.docs.clone(),
         managed: protocol.is_managed(),
         peer_process: [protocol.child_proc.clone(), protocol.parent_proc.clone()],
+        manages: protocol
+            .manages
+            .iter()
+            .map(|managed| protocol_path(model, package, *managed))
+            .collect(),
         messages,
         structs,
     }

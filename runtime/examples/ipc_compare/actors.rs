@@ -42,6 +42,7 @@ static ECHO_PARENT: SideSpec = SideSpec {
     receives: &[],
     sends: &[ECHO, SYNC_ECHO],
     peer_process: Some("bench-child"),
+    manages: &[],
 };
 
 static ECHO_CHILD: SideSpec = SideSpec {
@@ -65,6 +66,7 @@ static ECHO_CHILD: SideSpec = SideSpec {
     ],
     sends: &[],
     peer_process: Some("bench-parent"),
+    manages: &[],
 };
 
 impl ActorSide for EchoParent {

@@ -34,7 +34,7 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
             return;
         };
         let actor = match &mut entry.state {
-            State::Announced(waiting) | State::Running(waiting) => {
+            State::Announced(waiting) | State::Running(waiting) | State::Unbound(waiting) => {
                 waiting.push_back(delivery);
                 return;
             }
@@ -117,7 +117,9 @@ fn put_back(link: &Arc<Link>, routing: u32, mut actor: Box<dyn Actor>) {
         let mut routes = lock(&link.routes);
         match routes.entries.get_mut(&routing) {
             Some(entry) => match std::mem::replace(&mut entry.state, State::Live(actor)) {
-                State::Announced(waiting) | State::Running(waiting) => waiting,
+                State::Announced(waiting) | State::Running(waiting) | State::Unbound(waiting) => {
+                    waiting
+                }
                 State::Live(_) => VecDeque::new(),
             },
             None => {

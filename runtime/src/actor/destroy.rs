@@ -89,6 +89,14 @@ pub enum BadMessage {
     Reply(UnexpectedReply),
     /// A sync call without a send-once reply right as its last right.
     SyncWithoutReplyRight,
+    /// A managed endpoint announced under an actor whose protocol does
+    /// not manage the endpoint's.
+    NotManaged {
+        /// The manager's protocol.
+        protocol: &'static str,
+        /// The wire identity of the announced protocol.
+        identity: u64,
+    },
 }
 
 impl fmt::Display for BadMessage {
@@ -121,6 +129,10 @@ impl fmt::Display for BadMessage {
             BadMessage::SyncWithoutReplyRight => {
                 write!(f, "sync call without a send-once reply right")
             }
+            BadMessage::NotManaged { protocol, identity } => write!(
+                f,
+                "a managed endpoint of protocol {identity:#x}, which {protocol} does not manage"
+            ),
         }
     }
 }

@@ -49,6 +49,9 @@ pub enum ActorSendError {
     /// The parameters could not be encoded (a value over its bound, say);
     /// nothing was sent.
     Invalid(crate::wire::EncodeError),
+    /// The kernel refused what the send needed (a port for a managed
+    /// endpoint); nothing was sent.
+    Kernel(std::io::Error),
 }
 
 impl std::fmt::Display for ActorSendError {
@@ -59,6 +62,7 @@ impl std::fmt::Display for ActorSendError {
             ActorSendError::Backpressure(_) => "the peer is not keeping up",
             ActorSendError::RoutingIdsExhausted(_) => "no routing id is left on this channel",
             ActorSendError::Invalid(_) => "the parameters could not be encoded",
+            ActorSendError::Kernel(_) => "the kernel refused a resource the send needed",
         })
     }
 }
@@ -73,7 +77,7 @@ impl ActorSendError {
             | ActorSendError::Closed(message)
             | ActorSendError::Backpressure(message)
             | ActorSendError::RoutingIdsExhausted(message) => message,
-            ActorSendError::Invalid(_) => Message::default(),
+            ActorSendError::Invalid(_) | ActorSendError::Kernel(_) => Message::default(),
         }
     }
 }
@@ -104,6 +108,11 @@ impl ActorHandle {
         }
     }
 
+    /// The channel this actor is on.
+    pub(super) fn link(&self) -> &Arc<Link> {
+        &self.link
+    }
+
     /// The actor's routing id on its channel (0 for the top-level actor).
     pub fn routing_id(&self) -> u32 {
         self.routing
@@ -130,7 +139,7 @@ impl ActorHandle {
 
     /// Why nothing can be sent to this actor now, if so: its channel is
     /// closing, or it is gone (or being deleted by the peer).
-    fn refusal(&self, routes: &Routes) -> Option<fn(Message) -> ActorSendError> {
+    pub(super) fn refusal(&self, routes: &Routes) -> Option<fn(Message) -> ActorSendError> {
         if routes.closing.is_some() {
             return Some(ActorSendError::Closed);
         }

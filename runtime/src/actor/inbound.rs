@@ -131,6 +131,12 @@ fn route(link: &Arc<Link>, frame: Frame, reply: Option<Responder<()>>) -> Result
         });
         return Ok(());
     }
+    if header.flags == FrameFlags::MANAGED {
+        return super::managed::announced(&mut routes, routing, body);
+    }
+    if header.flags == FrameFlags::MANAGED | FrameFlags::DELETE {
+        return super::managed::dropped(link, &mut routes, routing);
+    }
     let Some(entry) = routes.entries.get_mut(&routing) else {
         if routes.tombstone(routing).is_some() {
             // Sent before the peer learnt we removed this actor: dropped
@@ -186,7 +192,8 @@ fn route(link: &Arc<Link>, frame: Frame, reply: Option<Responder<()>>) -> Result
             let Some(routing) = take_new_routing(&mut delivery.body) else {
                 return Err(BadMessage::WrongKind { message: spec.name });
             };
-            if !routes.peer_may_allocate(routing) {
+            // An id bound early from a managed endpoint is taken.
+            if !routes.peer_may_allocate(routing) || routes.entries.contains_key(&routing) {
                 return Err(BadMessage::BadConstructor { routing });
             }
             routes.insert(
@@ -227,7 +234,7 @@ fn queue(link: &Arc<Link>, delivery: Delivery) {
 }
 
 /// Tells the peer we have seen its removal of actor `routing`.
-fn acknowledge(link: &Link, routing: u32) {
+pub(super) fn acknowledge(link: &Link, routing: u32) {
     let ack = crate::channel::FrameHeader {
         routing,
         message: 0,

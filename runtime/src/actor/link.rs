@@ -100,6 +100,9 @@ pub(super) struct Link {
     pub(super) pump_queued: AtomicBool,
     /// Arrivals the I/O thread has handed this channel.
     pub(super) arrivals: AtomicU64,
+    /// The watched ports of our managed endpoints not yet bound or
+    /// dropped, by the actor's routing id.
+    pub(super) watches: Mutex<HashMap<u32, crate::channel::PortWatch>>,
 }
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -174,6 +177,7 @@ impl<S: ActorSide> Endpoint<S> {
             pump: Mutex::new(Some(Box::new(bound))),
             pump_queued: AtomicBool::new(false),
             arrivals: AtomicU64::new(0),
+            watches: Mutex::new(HashMap::new()),
         });
         set_host(nonce, S::SIDE, Some(event_loop.id()));
         let _ = slot.set(Arc::downgrade(&link));
@@ -227,6 +231,8 @@ impl Link {
         if let Some(mut pump) = lock(&self.pump).take() {
             pump.shut(close_reason);
         }
+        // Unsettled managed endpoints end with the channel.
+        lock(&self.watches).clear();
         // Our send right goes too, so the peer sees the channel gone even
         // while handles to our actors remain; our own close lets the
         // goodbye already queued go out first.

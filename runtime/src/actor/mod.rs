@@ -40,6 +40,7 @@
 //!     }],
 //!     sends: &[],
 //!     peer_process: None,
+//!     manages: &[],
 //! };
 //! static CHILD: SideSpec = SideSpec {
 //!     protocol: "demo.Calc",
@@ -47,6 +48,7 @@
 //!     receives: &[],
 //!     sends: &[DOUBLE],
 //!     peer_process: None,
+//!     manages: &[],
 //! };
 //! impl ActorSide for CalcParent {
 //!     const SPEC: &'static SideSpec = &PARENT;
@@ -95,6 +97,7 @@ mod handle;
 mod handler;
 mod inbound;
 mod link;
+mod managed;
 mod reply;
 mod routes;
 mod spec;
@@ -104,6 +107,7 @@ pub use event_loop::{CompressKey, EventLoop, Priority};
 pub use handle::{ActorHandle, ActorSendError};
 pub use handler::{Actor, Handled, Incoming};
 pub use link::{ActorOptions, ActorSide};
+pub use managed::{ManagedBindError, ManagedEndpoint};
 pub(crate) use reply::read_reply_body;
 pub use reply::{
     ANSWERED, PendingReplies, RESPONDER_DROPPED, Reply, ReplyError, ReplySink, Responder,

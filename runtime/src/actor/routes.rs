@@ -5,7 +5,7 @@
 //! an id is never reused and a frame for a deleted actor is recognised
 //! (and dropped) rather than mistaken for a forgery.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::endpoint::Side;
 use crate::platform::Credentials;
@@ -36,6 +36,9 @@ pub(super) enum State {
     /// Its handler is running (the actor is out of the table meanwhile);
     /// messages that came for it since wait here, in order.
     Running(VecDeque<Delivery>),
+    /// The peer opened a managed endpoint for it, which nobody here has
+    /// bound yet; messages that came for it wait here, in order.
+    Unbound(VecDeque<Delivery>),
 }
 
 pub(super) struct Entry {
@@ -72,6 +75,9 @@ pub(super) struct Routes {
     tombstones: HashMap<u32, u32>,
     /// The members of each removal awaiting acknowledgement, by root.
     removals: HashMap<u32, Vec<u32>>,
+    /// Actors bound from a managed endpoint before the peer's
+    /// announcement of them arrived.
+    early: HashSet<u32>,
 }
 
 impl Routes {
@@ -96,6 +102,7 @@ impl Routes {
             ended_while_running: HashMap::new(),
             tombstones: HashMap::new(),
             removals: HashMap::new(),
+            early: HashSet::new(),
         }
     }
 
@@ -151,7 +158,7 @@ impl Routes {
         true
     }
 
-    fn is_ours(&self, routing: u32) -> bool {
+    pub(super) fn is_ours(&self, routing: u32) -> bool {
         routing % 2 == self.next_local % 2
     }
 
@@ -174,6 +181,42 @@ impl Routes {
     /// previous one.
     pub(super) fn peer_may_allocate(&self, routing: u32) -> bool {
         routing != 0 && !self.is_ours(routing) && routing > self.last_peer
+    }
+
+    /// Records an actor bound (by a managed endpoint) before the peer's
+    /// announcement of it arrived: the peer's allocation order is checked
+    /// when the announcement comes.
+    pub(super) fn insert_early(
+        &mut self,
+        routing: u32,
+        manager: u32,
+        spec: &'static SideSpec,
+        actor: Box<dyn Actor>,
+    ) {
+        if let Some(entry) = self.entries.get_mut(&manager) {
+            entry.children.push(routing);
+        }
+        self.entries.insert(
+            routing,
+            Entry {
+                spec,
+                manager: Some(manager),
+                children: Vec::new(),
+                state: State::Live(actor),
+                deleted_by_peer: false,
+            },
+        );
+        self.early.insert(routing);
+    }
+
+    /// The peer announced `routing`, which we bound early: its allocation
+    /// is recorded now. False if it was not bound early.
+    pub(super) fn announce_early(&mut self, routing: u32) -> bool {
+        if !self.early.remove(&routing) {
+            return false;
+        }
+        self.last_peer = self.last_peer.max(routing);
+        true
     }
 
     /// Records an actor under `manager` (which must exist).
@@ -261,6 +304,7 @@ impl Routes {
             let Some(entry) = self.entries.remove(&routing) else {
                 continue;
             };
+            self.early.remove(&routing);
             removed(routing);
             let reason = if routing == root {
                 reason.clone()
@@ -275,6 +319,8 @@ impl Routes {
                 State::Running(_) | State::Announced(_) => {
                     self.ended_while_running.insert(routing, reason);
                 }
+                // No actor yet: its endpoint's bind will find it gone.
+                State::Unbound(_) => {}
             }
         }
         ended

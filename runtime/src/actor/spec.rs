@@ -22,9 +22,21 @@ pub struct SideSpec {
     /// The process kind the peer must declare to bind the other side
     /// (`[ChildProc]` on the parent side, `[ParentProc]` on the child side).
     pub peer_process: Option<&'static str>,
+    /// This side of each protocol this one manages: what a managed
+    /// endpoint the peer opens under an actor of this side binds as.
+    pub manages: &'static [&'static SideSpec],
 }
 
 impl SideSpec {
+    /// This side of the managed protocol whose wire identity is
+    /// `identity`, if this protocol manages it.
+    pub fn managed(&self, identity: u64) -> Option<&'static SideSpec> {
+        self.manages
+            .iter()
+            .copied()
+            .find(|spec| crate::endpoint::protocol_identity(spec.protocol) == identity)
+    }
+
     /// The message `id` this side receives.
     pub fn receiving(&self, id: u32) -> Option<&'static MessageSpec> {
         self.receives.iter().find(|message| message.id == id)

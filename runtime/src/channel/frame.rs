@@ -22,7 +22,11 @@ impl FrameFlags {
     /// Acknowledges the peer's removal of an actor (a delete, or a refused
     /// constructor): frames for it in flight have all arrived.
     pub const ACK: FrameFlags = FrameFlags(64);
-    const KNOWN: u32 = 127;
+    /// A managed endpoint was opened (alone: routing names its manager,
+    /// the body the new id and protocol) or dropped unbound (with
+    /// `DELETE`: routing names the actor).
+    pub const MANAGED: FrameFlags = FrameFlags(128);
+    const KNOWN: u32 = 255;
 
     /// Whether every bit of `other` is set.
     pub fn contains(self, other: FrameFlags) -> bool {
@@ -127,10 +131,10 @@ mod tests {
             FrameHeader::decode(&bytes[..19]),
             Err(FrameError::Truncated)
         );
-        bytes[8] = 0x80;
+        bytes[9] = 0x01;
         assert_eq!(
             FrameHeader::decode(&bytes),
-            Err(FrameError::UnknownFlags(0x80))
+            Err(FrameError::UnknownFlags(0x103))
         );
     }
 }

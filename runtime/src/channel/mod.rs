@@ -59,6 +59,7 @@ mod hello;
 mod io;
 mod outgoing;
 mod sync_call;
+mod watch;
 
 pub use bind::{Bound, ChannelError, Frame};
 pub use dispatch::{Dispatch, Notify, Waited, on_io_thread};
@@ -70,3 +71,4 @@ pub use io::{
 };
 pub use outgoing::Outgoing;
 pub use sync_call::SyncCallError;
+pub use watch::PortWatch;

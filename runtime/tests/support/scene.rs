@@ -141,6 +141,7 @@ pub(crate) static SCENE_PARENT: SideSpec = SideSpec {
     ],
     sends: &[PING],
     peer_process: None,
+    manages: &[],
 };
 
 pub(crate) static SCENE_CHILD: SideSpec = SideSpec {
@@ -149,6 +150,7 @@ pub(crate) static SCENE_CHILD: SideSpec = SideSpec {
     receives: &[message(PING, "Ping", MessageKind::Async)],
     sends: &[SCENE_LAYER, NOTE, DOUBLE, SUM, INPUT, RESIZE],
     peer_process: None,
+    manages: &[],
 };
 
 pub(crate) static LAYER_PARENT: SideSpec = SideSpec {
@@ -165,6 +167,7 @@ pub(crate) static LAYER_PARENT: SideSpec = SideSpec {
     ],
     sends: &[LAYER_DELETE],
     peer_process: None,
+    manages: &[],
 };
 
 pub(crate) static LAYER_CHILD: SideSpec = SideSpec {
@@ -173,6 +176,7 @@ pub(crate) static LAYER_CHILD: SideSpec = SideSpec {
     receives: &[message(LAYER_DELETE, "delete", MessageKind::Delete)],
     sends: &[LAYER_LAYER, PAINT, LAYER_DELETE],
     peer_process: None,
+    manages: &[],
 };
 
 // ---- handler traits ----

@@ -1,0 +1,426 @@
+//! Managed endpoints: one side of a new managed actor, opened on one side
+//! of a channel and bound on the other, after travelling in messages
+//! (through other channels and processes too, if the app likes).
+//!
+//! Opening allocates the actor's routing id, records our side of it, and
+//! announces it to the peer at once (a `MANAGED` frame naming the manager,
+//! the new id and the protocol), so the peer validates and queues what we
+//! send the new actor before anyone there binds it. The endpoint carries
+//! the channel's nonce, the manager and the id, and a send right to a port
+//! of ours that the I/O thread watches:
+//!
+//! - binding it (on the peer's side of the same channel, under the
+//!   manager's peer) sends one message on that right, then drops it;
+//! - dropping it unbound, anywhere, drops the right alone: the watch sees
+//!   the port's senders gone with no message first, and our side of the
+//!   actor ends with [`DestroyReason::ManagedEndpointDropped`]; the peer is
+//!   told to forget its queued side (`MANAGED | DELETE`, acknowledged).
+//!
+//! The kernel orders the message before the end on one port, so the two
+//! cannot be confused. An endpoint bound before the announcement arrived
+//! (it may overtake it through another channel) is recorded early and the
+//! announcement checked against it.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::channel::{ChannelEvent, FrameFlags, FrameHeader, PortWatch};
+use crate::endpoint::{ProtocolSide, Side, protocol_identity};
+use crate::right::SendRight;
+use crate::wire::{
+    DecodeError, DecodeErrorKind, Decoder, EncodeError, Encoder, MachMessage, Message,
+};
+
+use super::destroy::{BadMessage, DestroyReason};
+use super::handle::{ActorHandle, ActorSendError};
+use super::handler::Actor;
+use super::link::{ActorSide, Link, lock};
+use super::routes::{Routes, State};
+use super::spec::SideSpec;
+use super::{Priority, deliver, inbound};
+
+/// One side of a new managed actor of protocol side `S`, to bind with
+/// [`ManagedEndpoint::bind`] under the manager it was opened for.
+/// Dropping it unbound ends the opener's side with
+/// [`DestroyReason::ManagedEndpointDropped`].
+pub struct ManagedEndpoint<S: ProtocolSide> {
+    channel: u128,
+    manager: u32,
+    routing: u32,
+    token: SendRight,
+    side: PhantomData<fn() -> S>,
+}
+
+impl<S: ProtocolSide> fmt::Debug for ManagedEndpoint<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManagedEndpoint")
+            .field("protocol", &S::PROTOCOL)
+            .field("side", &S::SIDE)
+            .field("manager", &self.manager)
+            .field("routing", &self.routing)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a managed endpoint was not bound. The endpoint comes back: bind it
+/// elsewhere, or drop it to tell its opener.
+pub enum ManagedBindError<S: ProtocolSide> {
+    /// The manager is on another channel than the endpoint's.
+    WrongChannel(ManagedEndpoint<S>),
+    /// The manager is not the actor the endpoint was opened under.
+    WrongManager(ManagedEndpoint<S>),
+    /// The manager, or the announced actor, is gone (deleted, or its
+    /// channel closed).
+    Gone(ManagedEndpoint<S>),
+}
+
+impl<S: ProtocolSide> fmt::Debug for ManagedBindError<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, endpoint) = match self {
+            ManagedBindError::WrongChannel(endpoint) => ("WrongChannel", endpoint),
+            ManagedBindError::WrongManager(endpoint) => ("WrongManager", endpoint),
+            ManagedBindError::Gone(endpoint) => ("Gone", endpoint),
+        };
+        f.debug_tuple(name).field(endpoint).finish()
+    }
+}
+
+impl<S: ProtocolSide> fmt::Display for ManagedBindError<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ManagedBindError::WrongChannel(_) => "the manager is on another channel",
+            ManagedBindError::WrongManager(_) => "the endpoint belongs under another manager",
+            ManagedBindError::Gone(_) => "the manager or the endpoint's actor is gone",
+        })
+    }
+}
+
+impl<S: ProtocolSide> std::error::Error for ManagedBindError<S> {}
+
+fn side_byte(side: Side) -> u8 {
+    match side {
+        Side::Parent => 0,
+        Side::Child => 1,
+    }
+}
+
+impl<S: ProtocolSide> MachMessage for ManagedEndpoint<S> {
+    const MIN_ENCODED_SIZE: usize = 8 + 1 + 16 + 4 + 4 + SendRight::MIN_ENCODED_SIZE;
+
+    fn encode(self, encoder: &mut Encoder) -> Result<(), EncodeError> {
+        encoder.put_bytes(&protocol_identity(S::PROTOCOL).to_le_bytes());
+        encoder.put_u8(side_byte(S::SIDE));
+        encoder.put_bytes(&self.channel.to_le_bytes());
+        encoder.put_bytes(&self.manager.to_le_bytes());
+        encoder.put_bytes(&self.routing.to_le_bytes());
+        self.token.encode(encoder)
+    }
+
+    fn decode(decoder: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        let identity = u64::decode(decoder)?;
+        let side = decoder.take_u8()?;
+        let channel = u128::decode(decoder)?;
+        let manager = u32::decode(decoder)?;
+        let routing = u32::decode(decoder)?;
+        // Claimed before the header is judged, so a refused endpoint's
+        // right is released here.
+        let token = SendRight::decode(decoder)?;
+        if identity != protocol_identity(S::PROTOCOL) || side != side_byte(S::SIDE) {
+            let suffix = match S::SIDE {
+                Side::Parent => "Parent",
+                Side::Child => "Child",
+            };
+            return Err(DecodeError::new(DecodeErrorKind::WrongEndpoint {
+                expected: format!("managed {}{suffix}", S::PROTOCOL),
+            }));
+        }
+        Ok(ManagedEndpoint {
+            channel,
+            manager,
+            routing,
+            token,
+            side: PhantomData,
+        })
+    }
+}
+
+impl ActorHandle {
+    /// Opens a managed actor under this one: `actor` is our side of it
+    /// (described by `ours`, which this actor's protocol must manage), and
+    /// the returned endpoint is the peer's side, for the peer to bind.
+    pub fn open_managed_endpoint<Theirs: ProtocolSide>(
+        &self,
+        ours: &'static SideSpec,
+        actor: Box<dyn Actor>,
+    ) -> Result<(ActorHandle, ManagedEndpoint<Theirs>), ActorSendError> {
+        let link = self.link();
+        let (watched, token) = crate::platform::port().map_err(ActorSendError::Kernel)?;
+        let mut routes = lock(&link.routes);
+        if let Some(refused) = self.refusal(&routes) {
+            return Err(refused(Message::default()));
+        }
+        let Some(routing) = routes.allocate() else {
+            return Err(ActorSendError::RoutingIdsExhausted(Message::default()));
+        };
+        let watch = watch(link, routing, watched).map_err(ActorSendError::Kernel)?;
+        let mut bytes = routing.to_le_bytes().to_vec();
+        bytes.extend_from_slice(&protocol_identity(ours.protocol).to_le_bytes());
+        let header = FrameHeader {
+            routing: self.routing_id(),
+            message: 0,
+            flags: FrameFlags::MANAGED,
+            transaction: 0,
+        };
+        link.outgoing.send(
+            header,
+            Message {
+                bytes,
+                rights: Vec::new(),
+            },
+        )?;
+        routes.insert(routing, self.routing_id(), ours, State::Live(actor));
+        lock(&link.watches).insert(routing, watch);
+        let endpoint = ManagedEndpoint {
+            channel: link.nonce,
+            manager: self.routing_id(),
+            routing,
+            token,
+            side: PhantomData,
+        };
+        Ok((ActorHandle::new(Arc::clone(link), routing, ours), endpoint))
+    }
+}
+
+/// Watches `watched` for the endpoint of actor `routing`: its events are
+/// handled on the channel's event loop.
+fn watch(
+    link: &Arc<Link>,
+    routing: u32,
+    watched: crate::ReceiveRight,
+) -> std::io::Result<PortWatch> {
+    let weak = Arc::downgrade(link);
+    PortWatch::new(watched, move |event| {
+        let Some(link) = weak.upgrade() else {
+            return;
+        };
+        let target = Arc::clone(&link);
+        link.event_loop.post(Priority::Control, None, move || {
+            watched_event(&target, routing, event);
+        });
+    })
+}
+
+/// The endpoint of our actor `routing` was bound (a message) or dropped
+/// (the end, with no message before it).
+fn watched_event(link: &Arc<Link>, routing: u32, event: ChannelEvent) {
+    let Some(_watch) = lock(&link.watches).remove(&routing) else {
+        // Already settled (bound), or the channel is closed.
+        return;
+    };
+    if matches!(event, ChannelEvent::Message(_)) {
+        return;
+    }
+    let ended = {
+        let mut routes = lock(&link.routes);
+        if routes.closing.is_some() || !routes.entries.contains_key(&routing) {
+            return;
+        }
+        let header = FrameHeader {
+            routing,
+            message: 0,
+            flags: FrameFlags::MANAGED | FrameFlags::DELETE,
+            transaction: 0,
+        };
+        // A closed channel forgets the peer's side anyway.
+        drop(link.outgoing.send_control(header));
+        routes.remove_and_bury(
+            routing,
+            DestroyReason::ManagedEndpointDropped,
+            DestroyReason::AncestorDeletion,
+        )
+    };
+    deliver::destroy_all(ended);
+}
+
+impl<S: ActorSide> ManagedEndpoint<S> {
+    /// Binds this endpoint with `actor` as our side of the managed actor,
+    /// under `manager` (the peer of the actor it was opened under). What
+    /// the opener sent it meanwhile is delivered first, in order.
+    pub fn bind(
+        self,
+        manager: &ActorHandle,
+        actor: Box<dyn Actor>,
+    ) -> Result<ActorHandle, ManagedBindError<S>> {
+        let link = manager.link();
+        if link.nonce != self.channel {
+            return Err(ManagedBindError::WrongChannel(self));
+        }
+        if manager.routing_id() != self.manager {
+            return Err(ManagedBindError::WrongManager(self));
+        }
+        let spec = S::SPEC;
+        let waiting = {
+            let mut routes = lock(&link.routes);
+            match bind_entry(&mut routes, self.manager, self.routing, spec, actor) {
+                Some(waiting) => waiting,
+                None => return Err(ManagedBindError::Gone(self)),
+            }
+        };
+        if !waiting.is_empty() {
+            let target = Arc::clone(link);
+            link.event_loop.post(Priority::Control, None, move || {
+                for delivery in waiting {
+                    deliver::deliver(&target, delivery);
+                }
+            });
+        }
+        // Tells the opener it was bound (if it is still there to care).
+        let bound = Message {
+            bytes: b"bound".to_vec(),
+            rights: Vec::new(),
+        };
+        drop(self.token.try_send(bound));
+        Ok(ActorHandle::new(Arc::clone(link), self.routing, spec))
+    }
+}
+
+/// Makes `actor` the live side of announced actor `routing` (returning
+/// what waits for it), or records it early if the announcement has not
+/// arrived; `None` if neither is possible.
+fn bind_entry(
+    routes: &mut Routes,
+    manager: u32,
+    routing: u32,
+    spec: &'static SideSpec,
+    actor: Box<dyn Actor>,
+) -> Option<VecDeque<super::routes::Delivery>> {
+    if routes.closing.is_some() {
+        return None;
+    }
+    match routes.entries.get_mut(&routing) {
+        Some(entry)
+            if matches!(entry.state, State::Unbound(_))
+                && entry.manager == Some(manager)
+                && same_side(entry.spec, spec) =>
+        {
+            match std::mem::replace(&mut entry.state, State::Live(actor)) {
+                State::Unbound(waiting) => Some(waiting),
+                _ => Some(VecDeque::new()),
+            }
+        }
+        Some(_) => None,
+        None => {
+            let manages = routes.entries.get(&manager).is_some_and(|entry| {
+                !entry.deleted_by_peer
+                    && entry
+                        .spec
+                        .managed(protocol_identity(spec.protocol))
+                        .is_some()
+            });
+            if !manages || !routes.peer_may_allocate(routing) {
+                return None;
+            }
+            routes.insert_early(routing, manager, spec, actor);
+            Some(VecDeque::new())
+        }
+    }
+}
+
+fn same_side(a: &SideSpec, b: &SideSpec) -> bool {
+    a.protocol == b.protocol && a.side == b.side
+}
+
+/// The peer opened a managed endpoint under our actor `manager`: its side
+/// of the new actor is recorded, to queue what the peer sends it until
+/// someone here binds it.
+pub(super) fn announced(
+    routes: &mut Routes,
+    manager: u32,
+    body: Message,
+) -> Result<(), BadMessage> {
+    let malformed = BadMessage::WrongKind {
+        message: "managed endpoint announcement",
+    };
+    if body.bytes.len() != 12 || !body.rights.is_empty() {
+        return Err(malformed);
+    }
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&body.bytes[..4]);
+    let routing = u32::from_le_bytes(word);
+    let mut identity = [0u8; 8];
+    identity.copy_from_slice(&body.bytes[4..]);
+    let identity = u64::from_le_bytes(identity);
+    let Some(entry) = routes.entries.get(&manager) else {
+        if routes.tombstone(manager).is_some() {
+            // We removed its manager meanwhile: it shares the removal.
+            return match routes.bury_constructed(manager, routing) {
+                true => Ok(()),
+                false => Err(BadMessage::BadConstructor { routing }),
+            };
+        }
+        return Err(match routes.ever_existed(manager) {
+            true => BadMessage::AfterDelete { routing: manager },
+            false => BadMessage::UnknownRouting { routing: manager },
+        });
+    };
+    if entry.deleted_by_peer {
+        return Err(BadMessage::AfterDelete { routing: manager });
+    }
+    let Some(spec) = entry.spec.managed(identity) else {
+        return Err(BadMessage::NotManaged {
+            protocol: entry.spec.protocol,
+            identity,
+        });
+    };
+    if !routes.peer_may_allocate(routing) {
+        return Err(BadMessage::BadConstructor { routing });
+    }
+    if let Some(early) = routes.entries.get(&routing) {
+        // Bound here before this announcement came: it must match.
+        if early.manager == Some(manager)
+            && same_side(early.spec, spec)
+            && routes.announce_early(routing)
+        {
+            return Ok(());
+        }
+        return Err(BadMessage::BadConstructor { routing });
+    }
+    routes.insert(routing, manager, spec, State::Unbound(VecDeque::new()));
+    Ok(())
+}
+
+/// The peer's managed endpoint for our queued side of actor `routing` was
+/// dropped unbound: we forget it and acknowledge.
+pub(super) fn dropped(
+    link: &Arc<Link>,
+    routes: &mut Routes,
+    routing: u32,
+) -> Result<(), BadMessage> {
+    let peers = routing != 0 && routes.ever_existed(routing) && !routes.is_ours(routing);
+    if !peers {
+        return Err(BadMessage::UnknownRouting { routing });
+    }
+    match routes
+        .entries
+        .get(&routing)
+        .map(|entry| matches!(entry.state, State::Unbound(_)))
+    {
+        // Bound here: its endpoint cannot have been dropped.
+        Some(false) => return Err(BadMessage::AfterDelete { routing }),
+        Some(true) => {
+            let ended = routes.remove_subtree(
+                routing,
+                DestroyReason::ManagedEndpointDropped,
+                DestroyReason::AncestorDeletion,
+            );
+            link.event_loop
+                .post(Priority::Low, None, move || deliver::destroy_all(ended));
+        }
+        // Removed with its manager already.
+        None => {}
+    }
+    inbound::acknowledge(link, routing);
+    Ok(())
+}

@@ -1,0 +1,396 @@
+//! Managed endpoints of the generated compositor, on both backends
+//! (`scripts/test.sh` runs it again with `--features mach-sim`): the GPU
+//! process opens a `Texture` as an endpoint instead of a constructor; the
+//! content process binds it, and gets what was sent before; one bound
+//! before its announcement arrived works the same; one dropped unbound
+//! ends the opener's side with `ManagedEndpointDropped`; one offered to
+//! the wrong channel or manager is handed back. The channel stays healthy
+//! throughout (no bad message).
+#![cfg(target_os = "linux")]
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use machproto_runtime::actor::{ActorOptions, DestroyReason, EventLoop, ManagedBindError};
+use machproto_runtime::{SharedMemory, create_endpoints};
+use machproto_tests::generated::compositor::gfx_compositor::*;
+use machproto_tests::generated::compositor::gfx_texture::{
+    LookupError, SurfaceDescriptor, SurfaceInfo,
+};
+use machproto_tests::generated::compositor::gfx_vsync::VsyncChild;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<String>>>);
+
+impl Log {
+    fn push(&self, line: impl Into<String>) {
+        self.0.lock().unwrap().push(line.into());
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+
+    fn wait_line(&self, line: &str) {
+        let deadline = Instant::now() + WAIT;
+        while !self.lines().iter().any(|l| l == line) {
+            assert!(
+                Instant::now() < deadline,
+                "never saw {line}: {:?}",
+                self.lines()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+struct Gpu;
+
+impl CompositorParentHandler for Gpu {
+    fn texture(
+        &mut self,
+        _actor: &CompositorParentHandle,
+        _new_actor: &TextureParentHandle,
+        _id: u64,
+        _info: SurfaceInfo,
+    ) -> Option<Box<dyn TextureParentHandler>> {
+        None
+    }
+
+    fn present(
+        &mut self,
+        _actor: &CompositorParentHandle,
+        _frame: SurfaceDescriptor,
+        _origin: machproto_tests::geom::Point,
+    ) {
+    }
+
+    fn configure(&mut self, _actor: &CompositorParentHandle, _config: machproto_tests::Config) {}
+
+    fn lookup(
+        &mut self,
+        _actor: &CompositorParentHandle,
+        _key: String,
+        responder: machproto_runtime::actor::Responder<
+            Result<CompositorLookupResults, LookupError>,
+        >,
+    ) {
+        responder
+            .respond(Ok(CompositorLookupResults { slot: 1 }))
+            .unwrap();
+    }
+
+    fn wait_for_texture_ids_to_unlock(
+        &mut self,
+        _actor: &CompositorParentHandle,
+        _ids: Vec<u64>,
+        responder: machproto_runtime::actor::Responder<CompositorWaitForTextureIdsToUnlockResults>,
+    ) {
+        responder
+            .respond(CompositorWaitForTextureIdsToUnlockResults { ok: true })
+            .unwrap();
+    }
+
+    fn bridge(
+        &mut self,
+        _actor: &CompositorParentHandle,
+        _vsync: machproto_runtime::Endpoint<VsyncChild>,
+    ) {
+    }
+}
+
+struct GpuTexture {
+    log: Log,
+    name: &'static str,
+}
+
+impl TextureParentHandler for GpuTexture {
+    fn actor_destroyed(&mut self, reason: DestroyReason) {
+        self.log.push(format!("gpu {} {reason:?}", self.name));
+    }
+}
+
+struct Content {
+    log: Log,
+}
+
+impl CompositorChildHandler for Content {
+    fn invalidate(&mut self, _actor: &CompositorChildHandle, region: [u32; 4]) {
+        self.log.push(format!("content invalidate {}", region[0]));
+    }
+}
+
+struct ContentTexture {
+    log: Log,
+    name: &'static str,
+}
+
+impl TextureChildHandler for ContentTexture {
+    fn update(&mut self, _actor: &TextureChildHandle, pixels: SharedMemory) {
+        self.log
+            .push(format!("content {} update {}", self.name, pixels.len()));
+    }
+
+    fn actor_destroyed(&mut self, reason: DestroyReason) {
+        self.log.push(format!("content {} {reason:?}", self.name));
+    }
+}
+
+struct Pair {
+    gpu: CompositorParentHandle,
+    content: CompositorChildHandle,
+    bad: Arc<Mutex<Vec<String>>>,
+}
+
+fn pair(gpu_loop: &EventLoop, content_loop: &EventLoop, log: &Log) -> Pair {
+    let bad = Arc::new(Mutex::new(Vec::new()));
+    let hook = |bad: &Arc<Mutex<Vec<String>>>| {
+        let bad = Arc::clone(bad);
+        move |report: &machproto_runtime::actor::BadMessageReport| {
+            bad.lock().unwrap().push(report.reason.to_string())
+        }
+    };
+    let (gpu_end, content_end) = create_endpoints::<Compositor>().unwrap();
+    let gpu = CompositorParent::open(
+        gpu_end,
+        gpu_loop,
+        &ActorOptions::new("gpu").on_bad_message(hook(&bad)),
+        Gpu,
+    )
+    .unwrap();
+    let content = CompositorChild::open(
+        content_end,
+        content_loop,
+        &ActorOptions::new("content").on_bad_message(hook(&bad)),
+        Content { log: log.clone() },
+    )
+    .unwrap();
+    Pair { gpu, content, bad }
+}
+
+fn loops() -> (EventLoop, EventLoop) {
+    (
+        EventLoop::spawn("gpu").unwrap().0,
+        EventLoop::spawn("content").unwrap().0,
+    )
+}
+
+#[test]
+fn an_endpoint_bound_after_its_announcement_gets_what_was_sent_before() {
+    let (gpu_loop, content_loop) = loops();
+    let log = Log::default();
+    let pair = pair(&gpu_loop, &content_loop, &log);
+    let (texture, endpoint) = pair
+        .gpu
+        .open_texture_endpoint(GpuTexture {
+            log: log.clone(),
+            name: "a",
+        })
+        .unwrap();
+    // Sent before anyone binds it: it waits on the content side.
+    texture.update(SharedMemory::new(4096).unwrap()).unwrap();
+    // Once this arrives, so has the announcement before it.
+    pair.gpu.invalidate([1, 0, 0, 0]).unwrap();
+    log.wait_line("content invalidate 1");
+    assert!(!log.lines().iter().any(|l| l.contains("update")));
+
+    let bound = TextureChild::bind(
+        endpoint,
+        &pair.content,
+        ContentTexture {
+            log: log.clone(),
+            name: "a",
+        },
+    )
+    .unwrap();
+    log.wait_line("content a update 4096");
+    texture.update(SharedMemory::new(8192).unwrap()).unwrap();
+    log.wait_line("content a update 8192");
+
+    // Either side may delete it, as any managed actor.
+    bound.delete().unwrap();
+    log.wait_line("gpu a Deletion");
+    log.wait_line("content a Deletion");
+    assert!(
+        pair.bad.lock().unwrap().is_empty(),
+        "{:?}",
+        pair.bad.lock().unwrap()
+    );
+    gpu_loop.stop();
+    content_loop.stop();
+}
+
+#[test]
+fn an_endpoint_bound_at_once_may_overtake_its_announcement() {
+    let (gpu_loop, content_loop) = loops();
+    let log = Log::default();
+    let pair = pair(&gpu_loop, &content_loop, &log);
+    for round in 0..20 {
+        let (texture, endpoint) = pair
+            .gpu
+            .open_texture_endpoint(GpuTexture {
+                log: log.clone(),
+                name: "quick",
+            })
+            .unwrap();
+        // Bound before the content's loop has pumped the announcement, as
+        // often as not.
+        let bound = TextureChild::bind(
+            endpoint,
+            &pair.content,
+            ContentTexture {
+                log: log.clone(),
+                name: "quick",
+            },
+        )
+        .unwrap();
+        // Whole pages: the Mach backend rounds regions up to them.
+        let size = 4096 * (round + 1);
+        texture.update(SharedMemory::new(size).unwrap()).unwrap();
+        log.wait_line(&format!("content quick update {size}"));
+        bound.delete().unwrap();
+    }
+    // The channel is healthy and every one of them ended once per side.
+    assert_eq!(
+        pair.content
+            .lookup("k".into())
+            .unwrap()
+            .wait(WAIT)
+            .unwrap()
+            .map(|r| r.slot),
+        Ok(1)
+    );
+    let deadline = Instant::now() + WAIT;
+    while log
+        .lines()
+        .iter()
+        .filter(|l| l.ends_with("quick Deletion"))
+        .count()
+        < 40
+    {
+        assert!(Instant::now() < deadline, "{:?}", log.lines());
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(
+        pair.bad.lock().unwrap().is_empty(),
+        "{:?}",
+        pair.bad.lock().unwrap()
+    );
+    gpu_loop.stop();
+    content_loop.stop();
+}
+
+#[test]
+fn an_endpoint_dropped_unbound_ends_the_openers_side() {
+    let (gpu_loop, content_loop) = loops();
+    let log = Log::default();
+    let pair = pair(&gpu_loop, &content_loop, &log);
+    let (texture, endpoint) = pair
+        .gpu
+        .open_texture_endpoint(GpuTexture {
+            log: log.clone(),
+            name: "dropped",
+        })
+        .unwrap();
+    // Something queued for it on the content side is dropped with it.
+    texture.update(SharedMemory::new(4096).unwrap()).unwrap();
+    drop(endpoint);
+    log.wait_line("gpu dropped ManagedEndpointDropped");
+    assert!(!texture.as_ref().is_alive());
+    assert!(matches!(
+        texture.update(SharedMemory::new(1).unwrap()),
+        Err(machproto_runtime::actor::ActorSendError::Destroyed(_))
+    ));
+    // The channel carries on; the content side never saw the texture.
+    assert_eq!(
+        pair.content
+            .lookup("k".into())
+            .unwrap()
+            .wait(WAIT)
+            .unwrap()
+            .map(|r| r.slot),
+        Ok(1)
+    );
+    assert!(
+        !log.lines().iter().any(|l| l.starts_with("content dropped")),
+        "{:?}",
+        log.lines()
+    );
+    assert!(
+        pair.bad.lock().unwrap().is_empty(),
+        "{:?}",
+        pair.bad.lock().unwrap()
+    );
+    gpu_loop.stop();
+    content_loop.stop();
+}
+
+#[test]
+fn an_endpoint_offered_to_the_wrong_channel_or_manager_comes_back() {
+    let (gpu_loop, content_loop) = loops();
+    let log = Log::default();
+    let first = pair(&gpu_loop, &content_loop, &log);
+    let second = pair(&gpu_loop, &content_loop, &log);
+    let (_texture, endpoint) = first
+        .gpu
+        .open_texture_endpoint(GpuTexture {
+            log: log.clone(),
+            name: "lost",
+        })
+        .unwrap();
+    let endpoint = match TextureChild::bind(
+        endpoint,
+        &second.content,
+        ContentTexture {
+            log: log.clone(),
+            name: "lost",
+        },
+    ) {
+        Err(ManagedBindError::WrongChannel(endpoint)) => endpoint,
+        other => panic!("expected WrongChannel, got {other:?}"),
+    };
+    // Another actor of the right channel is not its manager either.
+    let (_other, other_endpoint) = first
+        .gpu
+        .open_texture_endpoint(GpuTexture {
+            log: log.clone(),
+            name: "other",
+        })
+        .unwrap();
+    let other = TextureChild::bind(
+        other_endpoint,
+        &first.content,
+        ContentTexture {
+            log: log.clone(),
+            name: "other",
+        },
+    )
+    .unwrap();
+    let endpoint = match TextureChild::bind(
+        endpoint,
+        &other,
+        ContentTexture {
+            log: log.clone(),
+            name: "lost",
+        },
+    ) {
+        Err(ManagedBindError::WrongManager(endpoint)) => endpoint,
+        other => panic!("expected WrongManager, got {other:?}"),
+    };
+    // Handed back, it binds where it belongs.
+    let bound = TextureChild::bind(
+        endpoint,
+        &first.content,
+        ContentTexture {
+            log: log.clone(),
+            name: "lost",
+        },
+    );
+    assert!(bound.is_ok());
+    assert!(first.bad.lock().unwrap().is_empty());
+    assert!(second.bad.lock().unwrap().is_empty());
+    gpu_loop.stop();
+    content_loop.stop();
+}

@@ -254,6 +254,54 @@ fn cases() -> Vec<Case> {
             expected: BadMessage::UnknownRouting { routing: 3 },
         },
         Case {
+            name: "a managed endpoint announced under an actor that manages no such protocol",
+            attack: Box::new(move |_probe| {
+                let mut body = 1u32.to_le_bytes().to_vec();
+                body.extend(0x1234_5678_9abc_def0u64.to_le_bytes());
+                Attack::Frames(vec![(
+                    frame(0, 0, FrameFlags::MANAGED, 0),
+                    Message {
+                        bytes: body,
+                        rights: Vec::new(),
+                    },
+                )])
+            }),
+            expected: BadMessage::NotManaged {
+                protocol: "test.Scene",
+                identity: 0x1234_5678_9abc_def0,
+            },
+        },
+        Case {
+            name: "a managed endpoint announcement carrying a right",
+            attack: Box::new(move |probe| {
+                let mut body = 2u32.to_le_bytes().to_vec();
+                body.extend(0u64.to_le_bytes());
+                Attack::Frames(vec![(
+                    frame(0, 0, FrameFlags::MANAGED, 0),
+                    Message {
+                        bytes: body,
+                        rights: vec![probe],
+                    },
+                )])
+            }),
+            expected: BadMessage::WrongKind {
+                message: "managed endpoint announcement",
+            },
+        },
+        Case {
+            name: "a dropped managed endpoint that was never announced",
+            attack: Box::new(move |probe| {
+                Attack::Frames(vec![(
+                    frame(42, 0, FrameFlags::MANAGED | FrameFlags::DELETE, 0),
+                    Message {
+                        bytes: Vec::new(),
+                        rights: vec![probe],
+                    },
+                )])
+            }),
+            expected: BadMessage::UnknownRouting { routing: 42 },
+        },
+        Case {
             name: "bytes too short for a frame header",
             attack: Box::new(move |_probe| Attack::Raw {
                 hello: true,

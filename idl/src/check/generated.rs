@@ -40,6 +40,9 @@ pub(super) fn check_generated_names(model: &Model, diags: &mut Diagnostics) {
             }
         }
     }
+    for protocol in &model.protocols {
+        check_endpoint_openers(model, protocol, diags);
+    }
     for decl in &model.types {
         if let TypeDeclKind::Enum {
             flexible: true,
@@ -66,6 +69,34 @@ pub(super) fn check_generated_names(model: &Model, diags: &mut Diagnostics) {
     }
     for package in &model.packages {
         check_package(model, package, diags);
+    }
+}
+
+/// A manager's send handles get `open_<managed>_endpoint` for each
+/// protocol it manages; a message whose method has that name would meet
+/// it.
+fn check_endpoint_openers(model: &Model, protocol: &Protocol, diags: &mut Diagnostics) {
+    for managed in &protocol.manages {
+        let opener = format!(
+            "open_{}_endpoint",
+            model[*managed].info.name.to_snake_case()
+        );
+        for message in &protocol.messages {
+            if message.name.to_snake_case() == opener {
+                diags.push(
+                    Diagnostic::error(
+                        codes::GENERATED_NAME_COLLISION,
+                        message.span,
+                        format!(
+                            "message `{}` of `{}` is named like the generated method that opens a managed `{}`",
+                            message.name, protocol.info.name, model[*managed].info.name
+                        ),
+                    )
+                    .label(format!("`{opener}` is taken by the generated code"))
+                    .help("rename the message"),
+                );
+            }
+        }
     }
 }
 

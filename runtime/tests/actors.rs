@@ -350,3 +350,44 @@ fn an_owner_that_stops_taking_messages_bounds_memory_and_pushes_back_on_the_send
     assert!(delivered == sent, "delivered out of order or lost");
     child_loop.stop();
 }
+
+#[test]
+fn a_panicking_handler_closes_only_its_channel_and_its_loop_carries_on() {
+    let (parent_loop, child_loop) = loops();
+    let log = Log::default();
+    let (_parent, child) = open_pair(&parent_loop, &child_loop, parent_scene(&log), &log);
+    let other_log = Log::default();
+    let (_other_parent, other_child) = open_pair(
+        &parent_loop,
+        &child_loop,
+        parent_scene(&other_log),
+        &other_log,
+    );
+    let layer = child
+        .layer("doomed", ChildLayer::new(&log, "doomed"))
+        .unwrap();
+    layer.paint(1).unwrap();
+    log.wait_line("parent doomed paint 1");
+    // The parent's handler panics on this note (the panic is printed).
+    child.note("panic").unwrap();
+    // Our side: every actor of the channel ends, once, children first.
+    log.wait_line("parent scene destroyed HandlerPanicked");
+    // The peer sees the channel gone without a goodbye.
+    log.wait_line("child scene destroyed AbnormalShutdown");
+    log.wait_line("child doomed destroyed AbnormalShutdown");
+    let lines = log.lines();
+    let position = |line: &str| lines.iter().position(|l| l == line).unwrap();
+    assert!(
+        position("parent doomed destroyed HandlerPanicked")
+            < position("parent scene destroyed HandlerPanicked")
+    );
+    // The same loops still serve the other channel.
+    assert_eq!(other_child.double(4).unwrap().wait(WAIT).unwrap(), 8);
+    assert!(
+        !other_log.lines().iter().any(|l| l.contains("destroyed")),
+        "{:?}",
+        other_log.lines()
+    );
+    parent_loop.stop();
+    child_loop.stop();
+}

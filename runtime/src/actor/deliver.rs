@@ -4,6 +4,7 @@
 //! channel closes every actor is destroyed, children first.
 
 use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use crate::channel::{FrameFlags, FrameHeader};
@@ -78,7 +79,19 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
             .map(|(new, new_spec)| ActorHandle::new(Arc::clone(link), new, new_spec)),
         reply,
     };
-    let outcome = actor.receive(incoming);
+    // A panicking handler must not take the loop (and every other channel
+    // on it) down: its channel is closed instead.
+    let outcome = match catch_unwind(AssertUnwindSafe(|| actor.receive(incoming))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            put_back(link, routing, actor);
+            if let Some(new_routing) = constructs {
+                lock(&link.routes).ended_while_running.remove(&new_routing);
+            }
+            link.close(DestroyReason::HandlerPanicked, true);
+            return;
+        }
+    };
     match (outcome, &message.kind, constructs) {
         (Err(bad), _, _) => {
             put_back(link, routing, actor);
@@ -102,8 +115,7 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
             destroy_all(ended);
             // Its own handler was running, so it is recorded as such.
             let reason = lock(&link.routes).ended_while_running.remove(&routing);
-            let mut actor = actor;
-            actor.destroyed(reason.unwrap_or(DestroyReason::Deletion));
+            destroy_one(actor, reason.unwrap_or(DestroyReason::Deletion));
         }
         (Ok(_), _, _) => put_back(link, routing, actor),
     }
@@ -112,7 +124,7 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
 /// Returns an actor whose handler ran (or that was just constructed) to
 /// the table, then delivers what came for it meanwhile; if it was
 /// destroyed meanwhile, it learns why now.
-fn put_back(link: &Arc<Link>, routing: u32, mut actor: Box<dyn Actor>) {
+fn put_back(link: &Arc<Link>, routing: u32, actor: Box<dyn Actor>) {
     let waiting = {
         let mut routes = lock(&link.routes);
         match routes.entries.get_mut(&routing) {
@@ -125,7 +137,7 @@ fn put_back(link: &Arc<Link>, routing: u32, mut actor: Box<dyn Actor>) {
             None => {
                 let reason = routes.ended_while_running.remove(&routing);
                 drop(routes);
-                actor.destroyed(reason.unwrap_or(DestroyReason::AncestorDeletion));
+                destroy_one(actor, reason.unwrap_or(DestroyReason::AncestorDeletion));
                 return;
             }
         }
@@ -162,10 +174,16 @@ fn refuse_constructor(link: &Arc<Link>, routing: u32) {
 /// Calls `destroyed` on each ended actor, in order.
 pub(super) fn destroy_all(ended: Vec<Ended>) {
     for Ended { actor, reason } in ended {
-        if let Some(mut actor) = actor {
-            actor.destroyed(reason);
+        if let Some(actor) = actor {
+            destroy_one(actor, reason);
         }
     }
+}
+
+/// Calls one actor's `destroyed`; a panic there is contained, so the
+/// others still learn their end.
+fn destroy_one(mut actor: Box<dyn Actor>, reason: DestroyReason) {
+    let _ = catch_unwind(AssertUnwindSafe(move || actor.destroyed(reason)));
 }
 
 /// Destroys every actor of a closed channel with `reason`.

@@ -27,6 +27,9 @@ pub enum DestroyReason {
     ManagedEndpointDropped,
     /// The peer sent a message that failed validation, closing the channel.
     BadMessage(BadMessage),
+    /// A handler of ours on this channel panicked: the channel was closed
+    /// (the peer sees `AbnormalShutdown`), and the loop carries on.
+    HandlerPanicked,
 }
 
 /// What was wrong with a message a peer sent. Every variant closes the

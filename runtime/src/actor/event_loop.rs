@@ -232,7 +232,9 @@ impl EventLoop {
                 }
                 drop(queue);
                 let _running = RunningGuard::enter(self.shared.id);
-                job();
+                // A job that panics (an app's posted job; handlers are
+                // contained where they run) must not end the loop.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
                 return true;
             }
             let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));

@@ -72,6 +72,9 @@ impl SceneParentHandler for ParentScene {
 
     fn note(&mut self, text: String) {
         self.log.push(format!("parent note {text}"));
+        if text == "panic" {
+            panic!("the parent's handler was asked to panic");
+        }
         if text == "block" {
             if let Some(gate) = &self.gate {
                 let _ = gate.recv_timeout(WAIT);

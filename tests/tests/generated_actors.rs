@@ -6,8 +6,11 @@
 //! over in a message and bound, and `[Compress]` on the child side.
 #![cfg(target_os = "linux")]
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+#[path = "support/log.rs"]
+mod log;
+
+use log::{Log, WAIT};
+use std::time::Duration;
 
 use machproto_runtime::actor::{ActorOptions, DestroyReason, EventLoop, Responder};
 use machproto_runtime::{SharedMemory, create_endpoints, platform};
@@ -20,29 +23,6 @@ use machproto_tests::generated::compositor::gfx_vsync::{
     VsyncParentHandler, VsyncTiming,
 };
 use machproto_tests::geom::Point;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<String>>>);
-
-impl Log {
-    fn push(&self, line: impl Into<String>) {
-        self.0.lock().unwrap().push(line.into());
-    }
-
-    fn wait_line(&self, line: &str) -> Vec<String> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let lines = self.0.lock().unwrap().clone();
-            if lines.iter().any(|l| l == line) {
-                return lines;
-            }
-            assert!(Instant::now() < deadline, "never saw {line}: {lines:?}");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-}
 
 /// The GPU process's side.
 struct Gpu {

@@ -10,8 +10,11 @@
 //! `ManagedEndpointDropped`.
 #![cfg(target_os = "linux")]
 
+#[path = "support/log.rs"]
+mod log;
+
+use log::{Log, WAIT};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use machproto_runtime::actor::{ActorOptions, DestroyReason, EventLoop, Responder};
 use machproto_runtime::wire::Message;
@@ -22,33 +25,6 @@ use machproto_runtime::{
 use machproto_tests::generated::rights::ipc_rights::*;
 use machproto_tests::manifest::Manifest;
 use machproto_tests::platform::SurfaceRef;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<String>>>);
-
-impl Log {
-    fn push(&self, line: impl Into<String>) {
-        self.0.lock().unwrap().push(line.into());
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-
-    fn wait_line(&self, line: &str) {
-        let deadline = Instant::now() + WAIT;
-        while !self.lines().iter().any(|l| l == line) {
-            assert!(
-                Instant::now() < deadline,
-                "never saw {line}: {:?}",
-                self.lines()
-            );
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-}
 
 fn right_name(right: &AnyRight) -> &'static str {
     match right {

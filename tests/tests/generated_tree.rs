@@ -6,49 +6,15 @@
 //! first, and closing ends the rest cleanly.
 #![cfg(target_os = "linux")]
 
+#[path = "support/log.rs"]
+mod log;
+
+use log::{Log, WAIT};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use machproto_runtime::actor::{ActorOptions, DestroyReason, EventLoop, Responder};
 use machproto_runtime::create_endpoints;
 use machproto_tests::generated::tree::browser_tree::*;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<String>>>);
-
-impl Log {
-    fn push(&self, line: impl Into<String>) {
-        self.0.lock().unwrap().push(line.into());
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-
-    fn wait_line(&self, line: &str) {
-        let deadline = Instant::now() + WAIT;
-        while !self.lines().iter().any(|l| l == line) {
-            assert!(
-                Instant::now() < deadline,
-                "never saw {line}: {:?}",
-                self.lines()
-            );
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-
-    /// The position of `line`, which must be there.
-    fn position(&self, line: &str) -> usize {
-        let lines = self.lines();
-        lines
-            .iter()
-            .position(|l| l == line)
-            .unwrap_or_else(|| panic!("no {line}: {lines:?}"))
-    }
-}
 
 // The browser process's side.
 

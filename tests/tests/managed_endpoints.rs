@@ -8,6 +8,10 @@
 //! throughout (no bad message).
 #![cfg(target_os = "linux")]
 
+#[path = "support/log.rs"]
+mod log;
+
+use log::{Log, WAIT};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,33 +22,6 @@ use machproto_tests::generated::compositor::gfx_texture::{
     LookupError, SurfaceDescriptor, SurfaceInfo,
 };
 use machproto_tests::generated::compositor::gfx_vsync::VsyncChild;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<String>>>);
-
-impl Log {
-    fn push(&self, line: impl Into<String>) {
-        self.0.lock().unwrap().push(line.into());
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-
-    fn wait_line(&self, line: &str) {
-        let deadline = Instant::now() + WAIT;
-        while !self.lines().iter().any(|l| l == line) {
-            assert!(
-                Instant::now() < deadline,
-                "never saw {line}: {:?}",
-                self.lines()
-            );
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-}
 
 struct Gpu;
 

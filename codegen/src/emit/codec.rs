@@ -1,35 +1,61 @@
 //! Encode statements and decode expressions for one value, by codec.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-
-use super::rust_type;
+use super::text::{Doc, string, type_doc};
 use crate::lower::Codec;
 
-fn bound_tokens(bound: Option<u64>) -> TokenStream {
+const NESTED: &str = "mp::wire::nested::";
+
+fn bound_text(bound: Option<u64>) -> Doc {
     match bound {
-        Some(bound) => {
-            let bound = Literal::u64_unsuffixed(bound);
-            quote!(::std::option::Option::Some(#bound))
-        }
-        None => quote!(::std::option::Option::None),
+        Some(bound) => Doc::text(format!("::std::option::Option::Some({bound})")),
+        None => Doc::text("::std::option::Option::None"),
     }
 }
 
-fn min_size(ty: &str) -> TokenStream {
-    let ty = rust_type(ty);
-    quote!(<#ty as mp::MachMessage>::MIN_ENCODED_SIZE)
+/// `<ty as mp::MachMessage>::MIN_ENCODED_SIZE`.
+pub(crate) fn min_size(ty: &str) -> Doc {
+    type_doc(ty)
+        .prefixed("<")
+        .suffixed(" as mp::MachMessage>::MIN_ENCODED_SIZE")
+}
+
+/// `<ty as mp::MachMessage>` then `rest`.
+fn as_message(ty: &str, rest: &str) -> Doc {
+    type_doc(ty)
+        .prefixed("<")
+        .suffixed(&format!(" as mp::MachMessage>{rest}"))
+}
+
+/// `|encoder, name| { each; Ok(()) }`.
+fn encode_closure(name: &str, each: Doc) -> Doc {
+    Doc::block(
+        format!("|encoder, {name}| {{"),
+        vec![each, Doc::text("Ok(())")],
+        "}",
+    )
+}
+
+/// `|decoder| value`.
+fn decode_closure(value: Doc) -> Doc {
+    value.prefixed("|decoder| ")
+}
+
+/// A function from `&mut Decoder` to the decoded `ty`: the type's own
+/// `decode` where it is plain (clippy refuses a closure that only
+/// forwards), a closure otherwise.
+pub(crate) fn decode_fn(codec: &Codec, ty: &str) -> Doc {
+    match codec {
+        Codec::Plain => as_message(ty, "::decode"),
+        _ => decode_closure(decode(codec, ty)),
+    }
 }
 
 /// A statement encoding the struct field `value` into `encoder`: the
 /// runtime's `Encoder::field` helpers for the common cases.
-pub(crate) fn encode_field(codec: &Codec, value: TokenStream) -> TokenStream {
+pub(crate) fn encode_field(codec: &Codec, value: &str) -> Doc {
     match codec {
-        Codec::Plain => quote!(encoder.field(#value)?;),
-        Codec::Bounded(bound) => {
-            let bound = Literal::u64_unsuffixed(*bound);
-            quote!(encoder.bounded_field(#bound, #value)?;)
-        }
+        Codec::Plain => Doc::text(format!("encoder.field({value})?;")),
+        Codec::Bounded(bound) => Doc::text(format!("encoder.bounded_field({bound}, {value})?;")),
         _ => encode(codec, value),
     }
 }
@@ -37,171 +63,156 @@ pub(crate) fn encode_field(codec: &Codec, value: TokenStream) -> TokenStream {
 /// An expression decoding the struct field `name` (its declared name, for
 /// error paths), of type `Result<ty, DecodeError>`: the runtime's
 /// `Decoder::field` helpers, which add the field to an error's path.
-pub(crate) fn decode_field(codec: &Codec, ty: &str, name: &str) -> TokenStream {
-    let name = Literal::string(name);
+pub(crate) fn decode_field(codec: &Codec, ty: &str, name: &str) -> Doc {
+    let name = string(name);
     match codec {
-        Codec::Plain => quote!(decoder.field(#name)),
-        Codec::Bounded(bound) => {
-            let bound = Literal::u64_unsuffixed(*bound);
-            quote!(decoder.bounded_field(#name, #bound))
-        }
-        _ => {
-            let value = decode(codec, ty);
-            quote!(decoder.field_with(#name, |decoder| #value))
-        }
+        Codec::Plain => Doc::text(format!("decoder.field({name})")),
+        Codec::Bounded(bound) => Doc::text(format!("decoder.bounded_field({name}, {bound})")),
+        _ => Doc::group(
+            "decoder.field_with(",
+            vec![Doc::text(name), decode_closure(decode(codec, ty))],
+            ")",
+        ),
     }
 }
 
 /// A statement encoding `value` into `encoder`.
-pub(crate) fn encode(codec: &Codec, value: TokenStream) -> TokenStream {
-    let nested = quote!(mp::wire::nested);
+pub(crate) fn encode(codec: &Codec, value: &str) -> Doc {
     match codec {
-        Codec::Plain => quote!(mp::MachMessage::encode(#value, encoder)?;),
-        Codec::Bounded(bound) => {
-            let bound = Literal::u64_unsuffixed(*bound);
-            quote! {
-                encoder.with_bound(#bound, |encoder| {
-                    mp::MachMessage::encode(#value, encoder)
-                })?;
-            }
-        }
-        Codec::Serde => quote!(mp::wire::serde_field::encode(&#value, encoder)?;),
-        Codec::Seq { bound, codec, .. } => {
-            let bound = bound_tokens(*bound);
-            let each = encode(codec, quote!(item));
-            quote! {
-                #nested::encode_seq(encoder, #bound, #value, |encoder, item| {
-                    #each
-                    Ok(())
-                })?;
-            }
-        }
-        Codec::Array { codec, .. } => {
-            let each = encode(codec, quote!(item));
-            quote! {
-                #nested::encode_array(encoder, #value, |encoder, item| {
-                    #each
-                    Ok(())
-                })?;
-            }
-        }
+        Codec::Plain => Doc::text(format!("mp::MachMessage::encode({value}, encoder)?;")),
+        Codec::Bounded(bound) => Doc::group(
+            "encoder.with_bound(",
+            vec![
+                Doc::text(bound.to_string()),
+                Doc::text(format!(
+                    "|encoder| mp::MachMessage::encode({value}, encoder)"
+                )),
+            ],
+            ")?;",
+        ),
+        Codec::Serde => Doc::text(format!(
+            "mp::wire::serde_field::encode(&{value}, encoder)?;"
+        )),
+        Codec::Seq { bound, codec, .. } => Doc::group(
+            format!("{NESTED}encode_seq("),
+            vec![
+                Doc::text("encoder"),
+                bound_text(*bound),
+                Doc::text(value),
+                encode_closure("item", encode(codec, "item")),
+            ],
+            ")?;",
+        ),
+        Codec::Array { codec, .. } => Doc::group(
+            format!("{NESTED}encode_array("),
+            vec![
+                Doc::text("encoder"),
+                Doc::text(value),
+                encode_closure("item", encode(codec, "item")),
+            ],
+            ")?;",
+        ),
         Codec::Map {
             key_codec,
             value_codec,
             ..
-        } => {
-            let key = encode(key_codec, quote!(key));
-            let entry = encode(value_codec, quote!(value));
-            quote! {
-                #nested::encode_map(
-                    encoder,
-                    ::std::option::Option::None,
-                    #value,
-                    |encoder, key| {
-                        #key
-                        Ok(())
-                    },
-                    |encoder, value| {
-                        #entry
-                        Ok(())
-                    },
-                )?;
-            }
-        }
+        } => Doc::group(
+            format!("{NESTED}encode_map("),
+            vec![
+                Doc::text("encoder"),
+                bound_text(None),
+                Doc::text(value),
+                encode_closure("key", encode(key_codec, "key")),
+                encode_closure("value", encode(value_codec, "value")),
+            ],
+            ")?;",
+        ),
         Codec::Option { codec, boxed, .. } => {
-            let inner = if *boxed {
-                quote!(*value)
-            } else {
-                quote!(value)
-            };
-            let each = encode(codec, inner);
-            quote! {
-                #nested::encode_option(encoder, #value, |encoder, value| {
-                    #each
-                    Ok(())
-                })?;
-            }
-        }
-    }
-}
-
-/// A function from `&mut Decoder` to `Result<ty, DecodeError>`: the
-/// type's own `decode` where it is plain (clippy refuses a closure that
-/// only forwards), a closure otherwise.
-pub(crate) fn decode_fn(codec: &Codec, ty: &str) -> TokenStream {
-    match codec {
-        Codec::Plain => {
-            let rust = rust_type(ty);
-            quote!(<#rust as mp::MachMessage>::decode)
-        }
-        _ => {
-            let value = decode(codec, ty);
-            quote!(|decoder| #value)
+            let inner = if *boxed { "*value" } else { "value" };
+            Doc::group(
+                format!("{NESTED}encode_option("),
+                vec![
+                    Doc::text("encoder"),
+                    Doc::text(value),
+                    encode_closure("value", encode(codec, inner)),
+                ],
+                ")?;",
+            )
         }
     }
 }
 
 /// An expression decoding a `ty` from `decoder`, of type
 /// `Result<ty, DecodeError>`.
-pub(crate) fn decode(codec: &Codec, ty: &str) -> TokenStream {
-    let nested = quote!(mp::wire::nested);
-    let rust = rust_type(ty);
+pub(crate) fn decode(codec: &Codec, ty: &str) -> Doc {
     match codec {
-        Codec::Plain => quote!(<#rust as mp::MachMessage>::decode(decoder)),
-        Codec::Bounded(bound) => {
-            let bound = Literal::u64_unsuffixed(*bound);
-            quote! {
-                decoder.with_bound(#bound, <#rust as mp::MachMessage>::decode)
-            }
-        }
-        Codec::Serde => quote!(mp::wire::serde_field::decode::<#rust>(decoder)),
+        Codec::Plain => as_message(ty, "::decode(decoder)"),
+        Codec::Bounded(bound) => Doc::group(
+            "decoder.with_bound(",
+            vec![Doc::text(bound.to_string()), as_message(ty, "::decode")],
+            ")",
+        ),
+        Codec::Serde => type_doc(ty)
+            .prefixed("mp::wire::serde_field::decode::<")
+            .suffixed(">(decoder)"),
         Codec::Seq {
             bound,
             element,
             codec,
-        } => {
-            let bound = bound_tokens(*bound);
-            let min = min_size(element);
-            let each = decode_fn(codec, element);
-            quote!(#nested::decode_seq(decoder, #bound, #min, #each))
-        }
-        Codec::Array { element, codec } => {
-            let min = min_size(element);
-            let each = decode_fn(codec, element);
-            quote!(#nested::decode_array(decoder, #min, #each))
-        }
+        } => Doc::group(
+            format!("{NESTED}decode_seq("),
+            vec![
+                Doc::text("decoder"),
+                bound_text(*bound),
+                min_size(element),
+                decode_fn(codec, element),
+            ],
+            ")",
+        ),
+        Codec::Array { element, codec } => Doc::group(
+            format!("{NESTED}decode_array("),
+            vec![
+                Doc::text("decoder"),
+                min_size(element),
+                decode_fn(codec, element),
+            ],
+            ")",
+        ),
         Codec::Map {
             key,
             key_codec,
             value,
             value_codec,
-        } => {
-            let min_key = min_size(key);
-            let min_value = min_size(value);
-            let key = decode_fn(key_codec, key);
-            let value = decode_fn(value_codec, value);
-            quote! {
-                #nested::decode_map(
-                    decoder,
-                    ::std::option::Option::None,
-                    #min_key.saturating_add(#min_value),
-                    #key,
-                    #value,
-                )
-            }
-        }
+        } => Doc::group(
+            format!("{NESTED}decode_map("),
+            vec![
+                Doc::text("decoder"),
+                bound_text(None),
+                Doc::group(
+                    format!("{}.saturating_add(", min_size(key).flat()),
+                    vec![min_size(value)],
+                    ")",
+                ),
+                decode_fn(key_codec, key),
+                decode_fn(value_codec, value),
+            ],
+            ")",
+        ),
         Codec::Option {
             value,
             codec,
             boxed,
         } => {
-            if *boxed {
-                let each = decode(codec, value);
-                quote!(#nested::decode_option(decoder, |decoder| #each.map(::std::boxed::Box::new)))
+            let each = if *boxed {
+                decode_closure(decode(codec, value).suffixed(".map(::std::boxed::Box::new)"))
             } else {
-                let each = decode_fn(codec, value);
-                quote!(#nested::decode_option(decoder, #each))
-            }
+                decode_fn(codec, value)
+            };
+            Doc::group(
+                format!("{NESTED}decode_option("),
+                vec![Doc::text("decoder"), each],
+                ")",
+            )
         }
     }
 }

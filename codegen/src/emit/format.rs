@@ -1,24 +1,19 @@
-//! The file: each package module's items emitted, parsed and printed in
-//! small units, on as many threads as the machine offers.
+//! The file: each package module's items written as text in small units,
+//! on as many threads as the machine offers.
 //!
-//! Parsing and printing one large file cost several times more than the
-//! same work item by item (memory for the whole tree at once), and
-//! nothing in one item's layout depends on another. A unit is the
-//! prelude, constants and types of a package, or one protocol; units are
-//! independent, so they are formatted in parallel and joined in order,
-//! which keeps the output the same whatever the number of threads.
+//! A unit is the prelude, constants and types of a package, or one
+//! protocol; nothing in one unit's text depends on another, so units are
+//! written in parallel and joined in order, which keeps the output the
+//! same whatever the number of threads.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::{Items, RUNTIME, docs, emit_const, forget_types, ident, protocols, types};
+use super::text::{Writer, ident};
+use super::{RUNTIME, emit_const, protocols, types};
 use crate::lower::{PackagePlan, Plan, ProtocolPlan, TypePlan};
 
-/// Types nest up to the language's limit (100 levels), and lowering,
-/// `syn` and `prettyplease` all recurse per level: each thread doing that
-/// work gets a stack that is enough for the deepest valid input (a test
+/// Types nest up to the language's limit (100 levels), and lowering and
+/// writing both recurse per level: each thread doing that work gets a stack that is enough for the deepest valid input (a test
 /// thread's default is 2 MiB), reserved, not committed.
 pub(crate) const STACK: usize = 256 << 20;
 
@@ -110,11 +105,9 @@ fn format_units(units: &[Unit<'_>], threads: usize) -> Vec<String> {
     texts
 }
 
-/// One unit's items, formatted and separated by blank lines.
+/// One unit's items, written and separated by blank lines.
 fn format_unit(unit: &Unit<'_>) -> String {
-    // Also before: a unit that panicked left its types behind.
-    forget_types();
-    let mut items = Items::new();
+    let mut w = Writer::new(1);
     match unit {
         Unit::Declarations(package) => {
             // Only where something uses it: constants and aliases never do.
@@ -124,86 +117,29 @@ fn format_unit(unit: &Unit<'_>) -> String {
                     .iter()
                     .any(|plan| !matches!(plan, TypePlan::Alias { .. }));
             if uses_runtime {
-                let alias = ident(RUNTIME);
-                items.push(quote!(use ::machproto_runtime as #alias;));
+                w.item();
+                w.parts(&["use ::machproto_runtime as ", &ident(RUNTIME), ";"]);
             }
             for constant in &package.consts {
-                items.push(emit_const(constant));
+                emit_const(constant, &mut w);
             }
             for plan in &package.types {
-                types::emit_type(plan, &mut items);
+                types::emit_type(plan, &mut w);
             }
         }
-        Unit::Protocol(plan) => protocols::emit_protocol(plan, &mut items),
+        Unit::Protocol(plan) => protocols::emit_protocol(plan, &mut w),
     }
-    forget_types();
-    let mut out = String::new();
-    for (index, item) in items.into_iter().enumerate() {
-        if index > 0 {
-            out.push('\n');
-        }
-        format_item(item, &mut out);
-    }
-    out
+    w.finish()
 }
 
-/// `pub mod name {` of `package`, after its doc comment. The module is
-/// printed empty (`pub mod name {}`) and opened by hand: its items are
-/// printed separately.
+/// `pub mod name {` of `package`, after its doc comment.
 fn module_header(package: &PackagePlan) -> String {
-    let mut lines = docs(&package.docs);
+    let mut w = Writer::new(0);
+    w.docs(&package.docs);
     if !package.docs.is_empty() {
-        lines.extend(quote!(#[doc = ""]));
+        w.doc("");
     }
-    let origin = format!(" Generated from package `{}`.", package.name);
-    lines.extend(quote!(#[doc = #origin]));
-    let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, lines).unwrap_or_default();
-    let text = prettyplease::unparse(&file_of(module_of(attrs, &package.module, Vec::new())));
-    let text = text.trim_end();
-    format!("{}{{\n", text.strip_suffix("{}").unwrap_or(text))
-}
-
-fn module_of(attrs: Vec<syn::Attribute>, name: &str, items: Vec<syn::Item>) -> syn::Item {
-    syn::Item::Mod(syn::ItemMod {
-        attrs,
-        vis: syn::parse_quote!(pub),
-        unsafety: None,
-        mod_token: Default::default(),
-        ident: ident(name),
-        content: Some((Default::default(), items)),
-        semi: None,
-    })
-}
-
-fn file_of(item: syn::Item) -> syn::File {
-    syn::File {
-        shebang: None,
-        frontmatter: None,
-        attrs: Vec::new(),
-        items: vec![item],
-    }
-}
-
-/// Appends one item of a package module, indented as inside it. The item
-/// is printed inside a module of its own, whose first and last lines are
-/// dropped, so that `prettyplease` does the indenting (a multi-line
-/// literal is never re-indented by hand).
-fn format_item(tokens: TokenStream, out: &mut String) {
-    let item = match syn::parse2::<syn::Item>(tokens.clone()) {
-        Ok(item) => item,
-        // Unformatted but complete: rustc will point at the problem.
-        Err(_) => {
-            out.push_str(&tokens.to_string());
-            out.push('\n');
-            return;
-        }
-    };
-    let text = prettyplease::unparse(&file_of(module_of(Vec::new(), "m", vec![item])));
-    let inner = text
-        .split_once('\n')
-        .map_or("", |(_, rest)| rest)
-        .trim_end()
-        .strip_suffix('}')
-        .unwrap_or_default();
-    out.push_str(inner);
+    w.doc(&format!(" Generated from package `{}`.", package.name));
+    w.parts(&["pub mod ", &ident(&package.module), " {"]);
+    w.finish()
 }

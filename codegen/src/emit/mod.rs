@@ -1,14 +1,14 @@
-//! Emitting: the plan as Rust tokens, then as a formatted file.
+//! Emitting: the plan as formatted Rust text.
 
 mod codec;
 mod format;
 mod protocols;
+mod text;
 mod types;
 
 pub(crate) use format::{STACK, render};
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use text::{Writer, ident};
 
 use crate::lower::ConstPlan;
 
@@ -17,95 +17,61 @@ use crate::lower::ConstPlan;
 /// declaration, or a `using` path, that would meet it (E0415).
 pub(crate) const RUNTIME: &str = machproto_idl::names::RUNTIME_ALIAS;
 
-/// `#[doc]` attributes for `///` lines.
-pub(crate) fn docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| {
-        // `///text` keeps its leading space, as rustdoc expects.
-        let text = if line.starts_with(' ') || line.is_empty() {
-            line.clone()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #text])
-    });
-    quote!(#(#lines)*)
-}
-
-/// Rust's strict and reserved keywords (edition 2024), which a declared
-/// name can only be as a raw identifier.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
-/// An identifier, raw when it is a Rust keyword (`r#type`). A list
-/// rather than asking `syn` to parse each name: this runs for every name
-/// of every item.
-pub(crate) fn ident(name: &str) -> syn::Ident {
-    let span = proc_macro2::Span::call_site();
-    if KEYWORDS.contains(&name) {
-        syn::Ident::new_raw(name, span)
-    } else {
-        syn::Ident::new(name, span)
-    }
-}
-
 /// `#[allow(non_camel_case_types)]` for a declared name that is not
 /// `UpperCamelCase` (the language keeps its spelling and only warns).
-pub(crate) fn case_allow(name: &str) -> TokenStream {
-    if crate::lower::is_upper_camel(name) {
-        TokenStream::new()
-    } else {
-        quote!(#[allow(non_camel_case_types)])
+pub(crate) fn case_allow(name: &str, w: &mut Writer) {
+    if !crate::lower::is_upper_camel(name) {
+        w.line("#[allow(non_camel_case_types)]");
     }
 }
 
-thread_local! {
-    /// The tokens of each Rust type met while emitting one unit (see
-    /// `format`): a type is written several times per message (field,
-    /// size, handler and handle), and lexing it each time cost more than
-    /// a lookup. Cleared after each unit, so that no tokens outlive the
-    /// call that made them (inside a procedural macro they are the
-    /// compiler's).
-    static TYPES: std::cell::RefCell<std::collections::HashMap<String, TokenStream>> =
-        std::cell::RefCell::default();
-}
-
-/// A Rust type written by the lowering.
-pub(crate) fn rust_type(text: &str) -> TokenStream {
-    TYPES.with(|types| {
-        if let Some(tokens) = types.borrow().get(text) {
-            return tokens.clone();
-        }
-        // The lowering writes only valid types; the unit type stands in
-        // for anything else rather than panicking.
-        let tokens = match syn::parse_str::<syn::Type>(text) {
-            Ok(ty) => quote!(#ty),
-            Err(_) => quote!(()),
-        };
-        types.borrow_mut().insert(text.to_owned(), tokens.clone());
-        tokens
-    })
-}
-
-/// Forgets the types [`rust_type`] has seen on this thread.
-fn forget_types() {
-    TYPES.with(|types| types.borrow_mut().clear());
-}
-
-fn emit_const(plan: &ConstPlan) -> TokenStream {
-    let doc = docs(&plan.docs);
-    let name = ident(&plan.name);
-    let ty = rust_type(&plan.ty);
-    let value: TokenStream = plan.value.parse().unwrap_or_else(|_| quote!(()));
-    quote! {
-        #doc
-        pub const #name: #ty = #value;
+/// The Rust type a `using` declaration names, as printed by
+/// `prettyplease`. The one text of the output written by hand in the
+/// protocol file: it is parsed, never copied, so that it can only be a
+/// type (anything else becomes `()`, and rustc points at the alias).
+pub(crate) fn alias_path(path: &str) -> String {
+    let Ok(ty) = syn::parse_str::<syn::Type>(path) else {
+        return "()".to_owned();
+    };
+    let file = syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: vec![syn::parse_quote!(type T = #ty;)],
+    };
+    let text = prettyplease::unparse(&file);
+    match text.trim_end().strip_prefix("type T = ") {
+        Some(text) if !text.contains('\n') => text.strip_suffix(';').unwrap_or(text).to_owned(),
+        // Too long for one line: the tokens, spaced but on one line.
+        _ => quote::quote!(#ty).to_string(),
     }
 }
 
-/// The items of a package module, in order.
-pub(crate) type Items = Vec<TokenStream>;
+fn emit_const(plan: &ConstPlan, w: &mut Writer) {
+    w.item();
+    w.docs(&plan.docs);
+    w.parts(&[
+        "pub const ",
+        &ident(&plan.name),
+        ": ",
+        &plan.ty,
+        " = ",
+        &plan.value,
+        ";",
+    ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_path;
+
+    #[test]
+    fn alias_paths_are_types_or_nothing() {
+        assert_eq!(alias_path("crate::geom::Point"), "crate::geom::Point");
+        assert_eq!(alias_path("  ::std::vec::Vec< u8 >"), "::std::vec::Vec<u8>");
+        assert_eq!(alias_path("u32 // comment"), "u32");
+        assert_eq!(alias_path("u32; fn evil() {}"), "()");
+        assert_eq!(alias_path("u32\n"), "u32");
+        assert_eq!(alias_path(""), "()");
+    }
+}

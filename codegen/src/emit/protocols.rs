@@ -4,10 +4,9 @@
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
 use machproto_idl::model::{Priority, Side};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 
-use super::{Items, case_allow, docs, ident, rust_type, types};
+use super::text::{Doc, Writer, ident, string, type_doc};
+use super::{case_allow, types};
 use crate::lower::{MessageKindPlan, MessagePlan, ProtocolPlan};
 
 const SIDES: [Side; 2] = [Side::Parent, Side::Child];
@@ -20,109 +19,139 @@ fn other(side: Side) -> Side {
 }
 
 /// `name` with `suffix`, beside it: `super::pkg::Q` + `ChildHandle`.
-fn sibling(path: &str, suffix: &str) -> syn::Path {
-    let text = format!("{path}{suffix}");
-    syn::parse_str(&text).unwrap_or_else(|_| syn::parse_quote!(missing))
+fn sibling(path: &str, suffix: &str) -> String {
+    format!("{path}{suffix}")
 }
 
 /// The spec static of `path`'s `side`: `super::pkg::Q` → `super::pkg::Q_CHILD_SPEC`.
-fn spec_path(path: &str, side: Side) -> syn::Path {
+fn spec_path(path: &str, side: Side) -> String {
     let (prefix, name) = match path.rsplit_once("::") {
         Some((prefix, name)) => (format!("{prefix}::"), name),
         None => (String::new(), path),
     };
-    let text = format!(
+    format!(
         "{prefix}{}_{}_SPEC",
         name.to_shouty_snake_case(),
         side.suffix().to_uppercase()
-    );
-    syn::parse_str(&text).unwrap_or_else(|_| syn::parse_quote!(missing))
+    )
 }
 
-fn priority(priority: Priority) -> TokenStream {
-    let variant = match priority {
-        Priority::Low => quote!(Low),
-        Priority::Normal => quote!(Normal),
-        Priority::Input => quote!(Input),
-        Priority::Vsync => quote!(Vsync),
-        Priority::Control => quote!(Control),
-    };
-    quote!(mp::actor::Priority::#variant)
-}
-
-fn side_tokens(side: Side) -> TokenStream {
-    match side {
-        Side::Parent => quote!(mp::Side::Parent),
-        Side::Child => quote!(mp::Side::Child),
+fn priority(priority: Priority) -> &'static str {
+    match priority {
+        Priority::Low => "mp::actor::Priority::Low",
+        Priority::Normal => "mp::actor::Priority::Normal",
+        Priority::Input => "mp::actor::Priority::Input",
+        Priority::Vsync => "mp::actor::Priority::Vsync",
+        Priority::Control => "mp::actor::Priority::Control",
     }
 }
 
-/// Pushes the items of one protocol.
-pub(crate) fn emit_protocol(plan: &ProtocolPlan, items: &mut Items) {
-    let doc = docs(&plan.docs);
-    let allow = case_allow(&plan.name);
+fn side_value(side: Side) -> &'static str {
+    match side {
+        Side::Parent => "mp::Side::Parent",
+        Side::Child => "mp::Side::Child",
+    }
+}
+
+/// A function's signature, `head(params) -> ret` then `end`: on one line
+/// when it fits, otherwise one parameter a line, and the return type
+/// broken between its arguments if it is still too long.
+fn signature(w: &mut Writer, head: &str, params: Vec<Doc>, ret: Option<&str>, end: &str) {
+    let close = match ret {
+        Some(ret) => format!(") -> {ret}{end}"),
+        None => format!("){end}"),
+    };
+    let group = Doc::group(format!("{head}("), params, close);
+    if w.fits_doc(&group) {
+        w.print("", &group, "");
+        return;
+    }
+    let Doc::Group { head, items, .. } = group else {
+        return;
+    };
+    w.line(&head);
+    w.indent();
+    for param in &items {
+        w.print("", param, ",");
+    }
+    w.outdent();
+    match ret {
+        Some(ret) => w.print(") -> ", &type_doc(ret), end),
+        None => w.parts(&[")", end]),
+    }
+}
+
+/// Writes the items of one protocol.
+pub(crate) fn emit_protocol(plan: &ProtocolPlan, w: &mut Writer) {
     let name = ident(&plan.name);
-    let ids = plan.messages.iter().map(|message| {
-        let id_const = ident(&message.id_const);
-        let value = message.id;
-        let doc = format!(" The identifier of `{}`.", message.name);
-        let timeout = message.timeout_ms.map(|ms| {
-            let timeout = ident(&format!("{}_TIMEOUT", message.name.to_shouty_snake_case()));
-            let doc = format!(" The declared default timeout of `{}`.", message.name);
-            quote! {
-                #[doc = #doc]
-                pub const #timeout: ::std::time::Duration = ::std::time::Duration::from_millis(#ms);
+    w.item();
+    w.docs(&plan.docs);
+    w.line("#[derive(Debug)]");
+    case_allow(&plan.name, w);
+    w.parts(&["pub struct ", &name, ";"]);
+
+    w.item();
+    if plan.messages.is_empty() {
+        w.parts(&["impl ", &name, " {}"]);
+    } else {
+        w.parts(&["impl ", &name, " {"]);
+        w.indent();
+        for message in &plan.messages {
+            w.doc(&format!(" The identifier of `{}`.", message.name));
+            let id = message.id.to_string();
+            w.parts(&[
+                "pub const ",
+                &ident(&message.id_const),
+                ": u32 = ",
+                &id,
+                ";",
+            ]);
+            if let Some(ms) = message.timeout_ms {
+                w.doc(&format!(
+                    " The declared default timeout of `{}`.",
+                    message.name
+                ));
+                let timeout = format!("{}_TIMEOUT", message.name.to_shouty_snake_case());
+                let head = format!("pub const {}: ::std::time::Duration =", ident(&timeout));
+                let value = format!("::std::time::Duration::from_millis({ms});");
+                if w.fits(head.len() + 1 + value.len()) {
+                    w.parts(&[&head, " ", &value]);
+                } else {
+                    w.line(&head);
+                    w.indent();
+                    w.line(&value);
+                    w.outdent();
+                }
             }
-        });
-        quote! {
-            #[doc = #doc]
-            pub const #id_const: u32 = #value;
-            #timeout
         }
-    });
-    let parent = format_ident!("{}Parent", plan.name);
-    let child = format_ident!("{}Child", plan.name);
-    items.push(quote! {
-        #doc
-        #[derive(Debug)]
-        #allow
-        pub struct #name;
-    });
-    items.push(quote! {
-        impl #name {
-            #(#ids)*
-        }
-    });
-    items.push(quote! {
-        impl mp::Protocol for #name {
-            type Parent = #parent;
-            type Child = #child;
-        }
-    });
+        w.close("}");
+    }
+
+    w.item();
+    w.parts(&["impl mp::Protocol for ", &name, " {"]);
+    w.indent();
+    w.parts(&["type Parent = ", &plan.name, "Parent;"]);
+    w.parts(&["type Child = ", &plan.name, "Child;"]);
+    w.close("}");
+
     for plan in &plan.structs {
-        types::emit_type(plan, items);
+        types::emit_type(plan, w);
     }
     for side in SIDES {
-        emit_side(plan, side, items);
+        emit_side(plan, side, w);
     }
 }
 
-fn emit_side(plan: &ProtocolPlan, side: Side, items: &mut Items) {
+fn emit_side(plan: &ProtocolPlan, side: Side, w: &mut Writer) {
     let protocol = ident(&plan.name);
-    let full_name = &plan.full_name;
+    let full_name = string(&plan.full_name);
     let side_name = format!("{}{}", plan.name, side.suffix());
     let side_type = ident(&side_name);
-    let handler = format_ident!("{}Handler", side_name);
-    let handle = format_ident!("{}Handle", side_name);
-    let glue = format_ident!("{}Glue", side_name);
+    let handler = format!("{side_name}Handler");
+    let handle = format!("{side_name}Handle");
+    let glue = format!("{side_name}Glue");
     let spec = spec_path(&plan.name, side);
-    let allow = case_allow(&plan.name);
-    let side_doc = format!(
-        " The {} side of `{}`.",
-        side.suffix().to_lowercase(),
-        plan.name
-    );
-    let side_value = side_tokens(side);
+    let side_word = side.suffix().to_lowercase();
     let receives: Vec<&MessagePlan> = plan
         .messages
         .iter()
@@ -133,441 +162,536 @@ fn emit_side(plan: &ProtocolPlan, side: Side, items: &mut Items) {
         .iter()
         .filter(|m| m.receivers.contains(&other(side)))
         .collect();
-    let peer_process = match &plan.peer_process[usize::from(side == Side::Child)] {
-        Some(kind) => quote!(::std::option::Option::Some(#kind)),
-        None => quote!(::std::option::Option::None),
-    };
-    let specs = receives.iter().map(|message| {
-        let id_const = ident(&message.id_const);
-        let name = &message.name;
-        let kind = match &message.kind {
-            MessageKindPlan::Async => quote!(mp::actor::MessageKind::Async),
-            MessageKindPlan::Call => quote!(mp::actor::MessageKind::Call),
-            MessageKindPlan::Sync => quote!(mp::actor::MessageKind::Sync),
-            MessageKindPlan::Delete => quote!(mp::actor::MessageKind::Delete),
-            MessageKindPlan::Constructor(target) => {
-                let target_spec = spec_path(target, side);
-                quote!(mp::actor::MessageKind::Constructor(&#target_spec))
-            }
-        };
-        let priority = priority(message.priority);
-        let compress = message.compress;
-        quote! {
-            mp::actor::MessageSpec {
-                id: #protocol::#id_const,
-                name: #name,
-                kind: #kind,
-                priority: #priority,
-                compress: #compress,
-            },
+
+    w.item();
+    w.doc(&format!(" The {side_word} side of `{}`.", plan.name));
+    w.line("#[derive(Debug)]");
+    case_allow(&plan.name, w);
+    w.parts(&["pub struct ", &side_type, ";"]);
+
+    w.item();
+    w.parts(&["impl mp::ProtocolSide for ", &side_type, " {"]);
+    w.indent();
+    w.parts(&["const PROTOCOL: &'static str = ", &full_name, ";"]);
+    w.parts(&["const SIDE: mp::Side = ", side_value(side), ";"]);
+    w.close("}");
+
+    w.item();
+    w.parts(&["impl mp::actor::ActorSide for ", &side_type, " {"]);
+    w.indent();
+    w.parts(&["const SPEC: &'static mp::actor::SideSpec = &", &spec, ";"]);
+    w.close("}");
+
+    w.item();
+    w.parts(&[
+        "pub(crate) static ",
+        &spec,
+        ": mp::actor::SideSpec = mp::actor::SideSpec {",
+    ]);
+    w.indent();
+    w.parts(&["protocol: ", &full_name, ","]);
+    w.parts(&["side: ", side_value(side), ","]);
+    if receives.is_empty() {
+        w.line("receives: &[],");
+    } else {
+        w.open("receives: &[");
+        for message in &receives {
+            let kind = match &message.kind {
+                MessageKindPlan::Async => "mp::actor::MessageKind::Async".to_owned(),
+                MessageKindPlan::Call => "mp::actor::MessageKind::Call".to_owned(),
+                MessageKindPlan::Sync => "mp::actor::MessageKind::Sync".to_owned(),
+                MessageKindPlan::Delete => "mp::actor::MessageKind::Delete".to_owned(),
+                MessageKindPlan::Constructor(target) => format!(
+                    "mp::actor::MessageKind::Constructor(&{})",
+                    spec_path(target, side)
+                ),
+            };
+            w.open("mp::actor::MessageSpec {");
+            w.parts(&["id: ", &protocol, "::", &ident(&message.id_const), ","]);
+            w.parts(&["name: ", &string(&message.name), ","]);
+            w.parts(&["kind: ", &kind, ","]);
+            w.parts(&["priority: ", priority(message.priority), ","]);
+            w.parts(&[
+                "compress: ",
+                if message.compress { "true" } else { "false" },
+                ",",
+            ]);
+            w.close("},");
         }
-    });
-    let sent_ids = sends.iter().map(|message| {
-        let id_const = ident(&message.id_const);
-        quote!(#protocol::#id_const,)
-    });
-    let handler_methods = receives
+        w.close("],");
+    }
+    let sent_ids = sends
         .iter()
-        .map(|message| handler_method(plan, message, side));
-    let dispatch = dispatch(plan, &receives, side);
-    let send_methods = sends.iter().map(|message| send_method(plan, message, side));
-    let managed_specs = plan.manages.iter().map(|managed| spec_path(managed, side));
-    let open_endpoints = plan
+        .map(|message| Doc::text(format!("{protocol}::{}", ident(&message.id_const))))
+        .collect();
+    w.print("sends: ", &Doc::group("&[", sent_ids, "]"), ",");
+    match &plan.peer_process[usize::from(side == Side::Child)] {
+        Some(kind) => w.parts(&[
+            "peer_process: ::std::option::Option::Some(",
+            &string(kind),
+            "),",
+        ]),
+        None => w.line("peer_process: ::std::option::Option::None,"),
+    }
+    let managed_specs = plan
         .manages
         .iter()
-        .map(|managed| open_managed_endpoint(managed, side));
-    let bind = plan.managed.then(|| {
-        quote! {
-            impl #side_type {
-                /// Binds `endpoint`, which the peer opened under the peer
-                /// of `manager`, with `handler` as this side of the new
-                /// actor. What the peer sent it meanwhile comes first.
-                pub fn bind(
-                    endpoint: mp::ManagedEndpoint<#side_type>,
-                    manager: &impl ::std::convert::AsRef<mp::actor::ActorHandle>,
-                    handler: impl #handler,
-                ) -> ::std::result::Result<#handle, mp::actor::ManagedBindError<#side_type>> {
-                    let actor = ::std::boxed::Box::new(#glue(::std::boxed::Box::new(handler)));
-                    Ok(#handle(endpoint.bind(manager.as_ref(), actor)?))
-                }
-            }
-        }
-    });
+        .map(|managed| Doc::text(format!("&{}", spec_path(managed, side))))
+        .collect();
+    w.print("manages: ", &Doc::group("&[", managed_specs, "]"), ",");
+    w.close("};");
+
+    w.item();
+    w.doc(&format!(
+        " What the {side_word} side of `{}` receives.",
+        plan.name
+    ));
+    case_allow(&plan.name, w);
+    w.parts(&["pub trait ", &handler, ": ::std::marker::Send + 'static {"]);
+    w.indent();
+    for message in &receives {
+        handler_method(plan, message, side, w);
+    }
+    w.line("/// The actor is gone; called once, after its managees'.");
+    w.open("fn actor_destroyed(&mut self, reason: mp::actor::DestroyReason) {");
+    w.line("let _ = reason;");
+    w.close("}");
+    w.close("}");
+
+    w.item();
+    w.line("/// Decodes each message and calls the handler.");
+    case_allow(&plan.name, w);
+    let boxed = Doc::text(format!("pub(crate) ::std::boxed::Box<dyn {handler}>"));
+    signature(
+        w,
+        &format!("pub(crate) struct {glue}"),
+        vec![boxed],
+        None,
+        ";",
+    );
+
+    w.item();
+    w.parts(&["impl mp::actor::Actor for ", &glue, " {"]);
+    w.indent();
+    dispatch(plan, &receives, side, w);
+    w.open("fn destroyed(&mut self, reason: mp::actor::DestroyReason) {");
+    w.line("self.0.actor_destroyed(reason);");
+    w.close("}");
+    w.close("}");
+
     // On the side type, not the handle, whose methods are the messages.
-    let open = (!plan.managed).then(|| {
-        quote! {
-            impl #side_type {
-                /// Binds `endpoint` with `handler` as the channel's
-                /// top-level actor, delivered on `event_loop`. Close the
-                /// channel with `handle.as_ref().close()`.
-                pub fn open(
-                    endpoint: mp::Endpoint<#side_type>,
-                    event_loop: &mp::actor::EventLoop,
-                    options: &mp::actor::ActorOptions,
-                    handler: impl #handler,
-                ) -> ::std::io::Result<#handle> {
-                    let actor = ::std::boxed::Box::new(#glue(::std::boxed::Box::new(handler)));
-                    Ok(#handle(endpoint.open(event_loop, options, actor)?))
-                }
-            }
-        }
-    });
-    let handler_doc = format!(
-        " What the {} side of `{}` receives.",
-        side.suffix().to_lowercase(),
-        plan.name
-    );
-    let handle_doc = format!(
-        " Sends from the {} side of `{}`.",
-        side.suffix().to_lowercase(),
-        plan.name
-    );
-    items.push(quote! {
-        #[doc = #side_doc]
-        #[derive(Debug)]
-        #allow
-        pub struct #side_type;
-    });
-    items.push(quote! {
-        impl mp::ProtocolSide for #side_type {
-            const PROTOCOL: &'static str = #full_name;
-            const SIDE: mp::Side = #side_value;
-        }
-    });
-    items.push(quote! {
-        impl mp::actor::ActorSide for #side_type {
-            const SPEC: &'static mp::actor::SideSpec = &#spec;
-        }
-    });
-    items.push(quote! {
-        pub(crate) static #spec: mp::actor::SideSpec =
-            mp::actor::SideSpec {
-                protocol: #full_name,
-                side: #side_value,
-                receives: &[#(#specs)*],
-                sends: &[#(#sent_ids)*],
-                peer_process: #peer_process,
-                manages: &[#(&#managed_specs),*],
-            };
-    });
-    items.push(quote! {
-        #[doc = #handler_doc]
-        #allow
-        pub trait #handler: ::std::marker::Send + 'static {
-            #(#handler_methods)*
+    if !plan.managed {
+        w.item();
+        w.parts(&["impl ", &side_type, " {"]);
+        w.indent();
+        w.line("/// Binds `endpoint` with `handler` as the channel's");
+        w.line("/// top-level actor, delivered on `event_loop`. Close the");
+        w.line("/// channel with `handle.as_ref().close()`.");
+        signature(
+            w,
+            "pub fn open",
+            vec![
+                Doc::text(format!("endpoint: mp::Endpoint<{side_type}>")),
+                Doc::text("event_loop: &mp::actor::EventLoop"),
+                Doc::text("options: &mp::actor::ActorOptions"),
+                Doc::text(format!("handler: impl {handler}")),
+            ],
+            Some(&format!("::std::io::Result<{handle}>")),
+            " {",
+        );
+        w.indent();
+        boxed_glue(&glue, w);
+        w.parts(&[
+            "Ok(",
+            &handle,
+            "(endpoint.open(event_loop, options, actor)?))",
+        ]);
+        w.close("}");
+        w.close("}");
+    } else {
+        emit_bind(&side_type, &handler, &handle, &glue, w);
+    }
 
-            /// The actor is gone; called once, after its managees'.
-            fn actor_destroyed(&mut self, reason: mp::actor::DestroyReason) {
-                let _ = reason;
-            }
-        }
-    });
-    items.push(quote! {
-        /// Decodes each message and calls the handler.
-        #allow
-        pub(crate) struct #glue(pub(crate) ::std::boxed::Box<dyn #handler>);
-    });
-    items.push(quote! {
-        impl mp::actor::Actor for #glue {
-            #dispatch
+    w.item();
+    w.doc(&format!(
+        " Sends from the {side_word} side of `{}`.",
+        plan.name
+    ));
+    w.doc("");
+    w.doc(" Its methods are the messages this side sends; the runtime's");
+    w.doc(" handle (`is_alive`, `close`) is `as_ref()`.");
+    w.line("#[derive(Clone, Debug)]");
+    case_allow(&plan.name, w);
+    w.parts(&["pub struct ", &handle, "(mp::actor::ActorHandle);"]);
 
-            fn destroyed(&mut self, reason: mp::actor::DestroyReason) {
-                self.0.actor_destroyed(reason);
-            }
+    w.item();
+    w.parts(&[
+        "impl ::std::convert::AsRef<mp::actor::ActorHandle> for ",
+        &handle,
+        " {",
+    ]);
+    w.indent();
+    w.open("fn as_ref(&self) -> &mp::actor::ActorHandle {");
+    w.line("&self.0");
+    w.close("}");
+    w.close("}");
+
+    w.item();
+    if sends.is_empty() && plan.manages.is_empty() {
+        w.parts(&["impl ", &handle, " {}"]);
+    } else {
+        w.parts(&["impl ", &handle, " {"]);
+        w.indent();
+        for message in &sends {
+            send_method(plan, message, side, w);
         }
-    });
-    items.extend(open);
-    items.extend(bind);
-    items.push(quote! {
-        #[doc = #handle_doc]
-        #[doc = ""]
-        #[doc = " Its methods are the messages this side sends; the runtime's"]
-        #[doc = " handle (`is_alive`, `close`) is `as_ref()`."]
-        #[derive(Clone, Debug)]
-        #allow
-        pub struct #handle(mp::actor::ActorHandle);
-    });
-    items.push(quote! {
-        impl ::std::convert::AsRef<mp::actor::ActorHandle> for #handle {
-            fn as_ref(&self) -> &mp::actor::ActorHandle {
-                &self.0
-            }
+        for managed in &plan.manages {
+            open_managed_endpoint(managed, side, w);
         }
-    });
-    items.push(quote! {
-        impl #handle {
-            #(#send_methods)*
-            #(#open_endpoints)*
-        }
-    });
+        w.close("}");
+    }
 }
 
-/// `open_<managed>_endpoint`: our side of a new actor of the managed
-/// protocol at `path`, and the endpoint of the peer's side.
-fn open_managed_endpoint(path: &str, side: Side) -> TokenStream {
+/// `QS::bind`, on the side type of a managed protocol: binds a managed
+/// endpoint the peer opened.
+fn emit_bind(side_type: &str, handler: &str, handle: &str, glue: &str, w: &mut Writer) {
+    w.item();
+    w.parts(&["impl ", side_type, " {"]);
+    w.indent();
+    w.line("/// Binds `endpoint`, which the peer opened under the peer of");
+    w.line("/// `manager`, with `handler` as this side of the new actor. What");
+    w.line("/// the peer sent it meanwhile comes first.");
+    signature(
+        w,
+        "pub fn bind",
+        vec![
+            Doc::text(format!("endpoint: mp::ManagedEndpoint<{side_type}>")),
+            Doc::text("manager: &impl ::std::convert::AsRef<mp::actor::ActorHandle>"),
+            Doc::text(format!("handler: impl {handler}")),
+        ],
+        Some(&format!(
+            "::std::result::Result<{handle}, mp::actor::ManagedBindError<{side_type}>>"
+        )),
+        " {",
+    );
+    w.indent();
+    boxed_glue(glue, w);
+    w.parts(&["Ok(", handle, "(endpoint.bind(manager.as_ref(), actor)?))"]);
+    w.close("}");
+    w.close("}");
+}
+
+/// `open_<managed>_endpoint`, on a manager's handle: our side of a new
+/// actor of the managed protocol at `path`, and the peer's endpoint.
+fn open_managed_endpoint(path: &str, side: Side, w: &mut Writer) {
     let name = path.rsplit("::").next().unwrap_or(path);
-    let method = format_ident!("open_{}_endpoint", name.to_snake_case());
     let ours = side.suffix();
     let theirs = other(side).suffix();
-    let handler = sibling(path, &format!("{ours}Handler"));
     let handle = sibling(path, &format!("{ours}Handle"));
-    let glue = sibling(path, &format!("{ours}Glue"));
-    let their_side = sibling(path, theirs);
-    let spec = spec_path(path, side);
-    let first = format!(" Opens a `{name}` under this actor: `handler` is our side of it,");
-    let second = format!(" the endpoint is the peer's (`{name}{theirs}::bind` binds it). Dropped");
-    quote! {
-        #[doc = #first]
-        #[doc = #second]
-        #[doc = " unbound, it ends ours with `ManagedEndpointDropped`."]
-        pub fn #method(
-            &self,
-            handler: impl #handler,
-        ) -> ::std::result::Result<(#handle, mp::ManagedEndpoint<#their_side>), mp::actor::ActorSendError> {
-            let actor = ::std::boxed::Box::new(#glue(::std::boxed::Box::new(handler)));
-            let (handle, endpoint) = self.0.open_managed_endpoint(&#spec, actor)?;
-            Ok((#handle(handle), endpoint))
-        }
-    }
+    w.doc(&format!(
+        " Opens a `{name}` under this actor: `handler` is our side of it,"
+    ));
+    w.doc(&format!(
+        " the endpoint is the peer's (`{name}{theirs}::bind` binds it). Dropped"
+    ));
+    w.doc(" unbound, it ends ours with `ManagedEndpointDropped`.");
+    signature(
+        w,
+        &format!("pub fn open_{}_endpoint", name.to_snake_case()),
+        vec![
+            Doc::text("&self"),
+            Doc::text(format!(
+                "handler: impl {}",
+                sibling(path, &format!("{ours}Handler"))
+            )),
+        ],
+        Some(&format!(
+            "::std::result::Result<({handle}, mp::ManagedEndpoint<{}>), mp::actor::ActorSendError>",
+            sibling(path, theirs)
+        )),
+        " {",
+    );
+    w.indent();
+    boxed_glue(&sibling(path, &format!("{ours}Glue")), w);
+    w.print(
+        "let (handle, endpoint) = ",
+        &Doc::group(
+            "self.0.open_managed_endpoint(",
+            vec![
+                Doc::text(format!("&{}", spec_path(path, side))),
+                Doc::text("actor"),
+            ],
+            ")?",
+        ),
+        ";",
+    );
+    w.parts(&["Ok((", &handle, "(handle), endpoint))"]);
+    w.close("}");
+}
+
+/// `let actor = Box::new(Glue(Box::new(handler)));`
+fn boxed_glue(glue: &str, w: &mut Writer) {
+    let inner = Doc::text(format!("{glue}(::std::boxed::Box::new(handler))"));
+    w.print(
+        "let actor = ",
+        &Doc::group("::std::boxed::Box::new(", vec![inner], ")"),
+        ";",
+    );
 }
 
 /// `#[allow(clippy::too_many_arguments)]` on a method with more than
 /// clippy's seven arguments: it mirrors a message the protocol declares.
-fn many_arguments(count: usize) -> TokenStream {
+fn many_arguments(count: usize, w: &mut Writer) {
     if count > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        TokenStream::new()
+        w.line("#[allow(clippy::too_many_arguments)]");
     }
 }
 
-/// The parameters as `name: Type` pairs, and their names.
-fn params(message: &MessagePlan) -> (Vec<TokenStream>, Vec<syn::Ident>) {
+/// The parameters as `name: Type`.
+fn params(message: &MessagePlan) -> impl Iterator<Item = Doc> + '_ {
     message
         .params
         .iter()
-        .map(|field| {
-            let name = ident(&field.name);
-            let ty = rust_type(&field.ty);
-            (quote!(#name: #ty), name)
-        })
-        .unzip()
+        .map(|field| type_doc(&field.ty).prefixed(&format!("{}: ", ident(&field.name))))
 }
 
-fn handler_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> TokenStream {
+/// The parameters' names.
+fn names(message: &MessagePlan) -> impl Iterator<Item = Doc> + '_ {
+    message
+        .params
+        .iter()
+        .map(|field| Doc::text(ident(&field.name)))
+}
+
+fn handler_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side, w: &mut Writer) {
     let extra = usize::from(!matches!(
         message.kind,
         MessageKindPlan::Async | MessageKindPlan::Delete
     ));
-    let allow = many_arguments(2 + message.params.len() + extra);
-    let doc = quote!(#allow);
-    let doc_lines = docs(&message.docs);
-    let doc = quote!(#doc_lines #doc);
-    let method = ident(&message.method);
-    let handle = format_ident!("{}{}Handle", plan.name, side.suffix());
-    let (declared, _) = params(message);
+    w.docs(&message.docs);
     match &message.kind {
-        MessageKindPlan::Async => quote! {
-            #doc
-            fn #method(&mut self, actor: &#handle, #(#declared),*);
-        },
+        MessageKindPlan::Constructor(_) => {
+            w.line("/// Returns the new actor's handler, or `None` to refuse it.");
+        }
+        MessageKindPlan::Delete => w.line("/// The peer deleted this actor (its end follows)."),
+        _ => {}
+    }
+    many_arguments(2 + message.params.len() + extra, w);
+    let head = format!("fn {}", ident(&message.method));
+    let handle = format!("{}{}Handle", plan.name, side.suffix());
+    let mut items = vec![
+        Doc::text("&mut self"),
+        Doc::text(format!("actor: &{handle}")),
+    ];
+    match &message.kind {
+        MessageKindPlan::Async => {
+            items.extend(params(message));
+            signature(w, &head, items, None, ";");
+        }
         MessageKindPlan::Call | MessageKindPlan::Sync => {
-            let reply = rust_type(message.reply.as_deref().unwrap_or("()"));
-            quote! {
-                #doc
-                fn #method(
-                    &mut self,
-                    actor: &#handle,
-                    #(#declared,)*
-                    responder: mp::actor::Responder<#reply>,
-                );
-            }
+            let reply = message.reply.as_deref().unwrap_or("()");
+            items.extend(params(message));
+            let responder = type_doc(&format!("mp::actor::Responder<{reply}>"));
+            items.push(responder.prefixed("responder: "));
+            signature(w, &head, items, None, ";");
         }
         MessageKindPlan::Constructor(target) => {
             let new_handle = sibling(target, &format!("{}Handle", side.suffix()));
             let new_handler = sibling(target, &format!("{}Handler", side.suffix()));
-            quote! {
-                #doc
-                /// Returns the new actor's handler, or `None` to refuse it.
-                fn #method(
-                    &mut self,
-                    actor: &#handle,
-                    new_actor: &#new_handle,
-                    #(#declared),*
-                ) -> ::std::option::Option<::std::boxed::Box<dyn #new_handler>>;
-            }
+            items.push(Doc::text(format!("new_actor: &{new_handle}")));
+            items.extend(params(message));
+            let ret = format!("::std::option::Option<::std::boxed::Box<dyn {new_handler}>>");
+            signature(w, &head, items, Some(&ret), ";");
         }
         MessageKindPlan::Delete => {
-            let (_, names) = params(message);
-            quote! {
-                #doc
-                /// The peer deleted this actor (its end follows).
-                fn #method(&mut self, actor: &#handle, #(#declared),*) {
-                    let _ = (actor, #(#names),*);
-                }
+            items.extend(params(message));
+            signature(w, &head, items, None, " {");
+            w.indent();
+            if message.params.is_empty() {
+                w.line("let _ = actor;");
+            } else {
+                let mut all = vec![Doc::text("actor")];
+                all.extend(names(message));
+                w.print("let _ = ", &Doc::group("(", all, ")"), ";");
             }
+            w.close("}");
         }
     }
 }
 
-fn dispatch(plan: &ProtocolPlan, receives: &[&MessagePlan], side: Side) -> TokenStream {
-    let full_name = &plan.full_name;
-    let incoming = quote!(mp::actor::Incoming);
-    let result = quote!(::std::result::Result<mp::actor::Handled, mp::actor::BadMessage>);
+/// `let Params { a, b } = incoming.decode()?;`
+fn decode_params(message: &MessagePlan, w: &mut Writer) {
+    let pattern = Doc::group(
+        format!("{} {{", ident(&message.params_struct)),
+        names(message).collect(),
+        "}",
+    );
+    w.print("let ", &pattern, " = incoming.decode()?;");
+}
+
+fn dispatch(plan: &ProtocolPlan, receives: &[&MessagePlan], side: Side, w: &mut Writer) {
+    let full_name = string(&plan.full_name);
+    let result = "::std::result::Result<mp::actor::Handled, mp::actor::BadMessage>";
     if receives.is_empty() {
-        return quote! {
-            fn receive(&mut self, incoming: #incoming) -> #result {
-                Err(mp::actor::BadMessage::UnknownMessage {
-                    protocol: #full_name,
-                    message: incoming.id(),
-                })
-            }
-        };
+        let params = vec![
+            Doc::text("&mut self"),
+            Doc::text("incoming: mp::actor::Incoming"),
+        ];
+        signature(w, "fn receive", params, Some(result), " {");
+        w.indent();
+        w.open("Err(mp::actor::BadMessage::UnknownMessage {");
+        w.parts(&["protocol: ", &full_name, ","]);
+        w.line("message: incoming.id(),");
+        w.close("})");
+        w.close("}");
+        return;
     }
     let protocol = ident(&plan.name);
-    let handle = format_ident!("{}{}Handle", plan.name, side.suffix());
-    let arms = receives.iter().map(|message| {
-        let id_const = ident(&message.id_const);
-        let method = ident(&message.method);
-        let params_struct = ident(&message.params_struct);
-        let (_, names) = params(message);
-        let decode = quote!(let #params_struct { #(#names),* } = incoming.decode()?;);
-        let wrong_kind = quote! {
-            mp::actor::BadMessage::WrongKind { message: incoming.spec().name }
-        };
-        let body = match &message.kind {
-            MessageKindPlan::Async | MessageKindPlan::Delete => quote! {
-                #decode
-                self.0.#method(&actor, #(#names),*);
-                Ok(mp::actor::Handled::Done)
-            },
-            MessageKindPlan::Call | MessageKindPlan::Sync => quote! {
-                #decode
-                let responder = incoming.responder().ok_or(#wrong_kind)?;
-                self.0.#method(&actor, #(#names,)* responder);
-                Ok(mp::actor::Handled::Done)
-            },
+    let handle = format!("{}{}Handle", plan.name, side.suffix());
+    let params = vec![
+        Doc::text("&mut self"),
+        Doc::text("mut incoming: mp::actor::Incoming"),
+    ];
+    signature(w, "fn receive", params, Some(result), " {");
+    w.indent();
+    w.parts(&["let actor = ", &handle, "(incoming.actor().clone());"]);
+    w.open("match incoming.id() {");
+    for message in receives {
+        w.parts(&[&protocol, "::", &ident(&message.id_const), " => {"]);
+        w.indent();
+        decode_params(message, w);
+        let call = format!("self.0.{}(", ident(&message.method));
+        match &message.kind {
+            MessageKindPlan::Async | MessageKindPlan::Delete => {
+                let mut args = vec![Doc::text("&actor")];
+                args.extend(names(message));
+                w.print("", &Doc::group(call, args, ");"), "");
+                w.line("Ok(mp::actor::Handled::Done)");
+            }
+            MessageKindPlan::Call | MessageKindPlan::Sync => {
+                w.line(
+                    "let responder = incoming.responder().ok_or(mp::actor::BadMessage::WrongKind {",
+                );
+                w.indent();
+                w.line("message: incoming.spec().name,");
+                w.close("})?;");
+                let mut args = vec![Doc::text("&actor")];
+                args.extend(names(message));
+                args.push(Doc::text("responder"));
+                w.print("", &Doc::group(call, args, ");"), "");
+                w.line("Ok(mp::actor::Handled::Done)");
+            }
             MessageKindPlan::Constructor(target) => {
                 let new_handle = sibling(target, &format!("{}Handle", side.suffix()));
                 let new_glue = sibling(target, &format!("{}Glue", side.suffix()));
-                quote! {
-                    #decode
-                    let new_actor = #new_handle(incoming.new_actor().cloned().ok_or(#wrong_kind)?);
-                    Ok(match self.0.#method(&actor, &new_actor, #(#names),*) {
-                        ::std::option::Option::Some(handler) => {
-                            mp::actor::Handled::Constructed(
-                                ::std::boxed::Box::new(#new_glue(handler)),
-                            )
-                        }
-                        ::std::option::Option::None => mp::actor::Handled::Refused,
-                    })
-                }
-            }
-        };
-        quote! {
-            #protocol::#id_const => {
-                #body
-            }
-        }
-    });
-    quote! {
-        fn receive(&mut self, mut incoming: #incoming) -> #result {
-            let actor = #handle(incoming.actor().clone());
-            match incoming.id() {
-                #(#arms)*
-                other => Err(mp::actor::BadMessage::UnknownMessage {
-                    protocol: #full_name,
-                    message: other,
-                }),
+                w.line("let new_actor = incoming");
+                w.indent();
+                w.line(".new_actor()");
+                w.line(".cloned()");
+                w.line(".ok_or(mp::actor::BadMessage::WrongKind {");
+                w.indent();
+                w.line("message: incoming.spec().name,");
+                w.close("})?;");
+                w.outdent();
+                w.parts(&["let new_actor = ", &new_handle, "(new_actor);"]);
+                let mut args = vec![Doc::text("&actor"), Doc::text("&new_actor")];
+                args.extend(names(message));
+                w.print("Ok(match ", &Doc::group(call, args, ")"), " {");
+                w.indent();
+                w.open("::std::option::Option::Some(handler) => {");
+                let glue = Doc::text(format!("::std::boxed::Box::new({new_glue}(handler))"));
+                w.print(
+                    "",
+                    &Doc::group("mp::actor::Handled::Constructed(", vec![glue], ")"),
+                    "",
+                );
+                w.close("}");
+                w.line("::std::option::Option::None => mp::actor::Handled::Refused,");
+                w.close("})");
             }
         }
+        w.close("}");
     }
+    w.open("other => Err(mp::actor::BadMessage::UnknownMessage {");
+    w.parts(&["protocol: ", &full_name, ","]);
+    w.line("message: other,");
+    w.close("}),");
+    w.close("}");
+    w.close("}");
 }
 
-fn send_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side) -> TokenStream {
+fn send_method(plan: &ProtocolPlan, message: &MessagePlan, side: Side, w: &mut Writer) {
     let extra = usize::from(matches!(
         message.kind,
         MessageKindPlan::Sync | MessageKindPlan::Constructor(_)
     ));
-    let allow = many_arguments(1 + message.params.len() + extra);
-    let doc_lines = docs(&message.docs);
-    let doc = quote!(#doc_lines #allow);
-    let method = ident(&message.method);
-    let protocol = ident(&plan.name);
-    let id_const = ident(&message.id_const);
-    let params_struct = ident(&message.params_struct);
-    let (declared, names) = params(message);
-    let send_error = quote!(mp::actor::ActorSendError);
-    // Both send errors convert from `EncodeError` (as `Invalid`).
-    let encode = quote! {
-        let body = mp::wire::encode(#params_struct { #(#names),* })?;
-    };
+    w.docs(&message.docs);
     match &message.kind {
-        MessageKindPlan::Async => {
-            quote! {
-                #doc
-                pub fn #method(&self, #(#declared),*) -> ::std::result::Result<(), #send_error> {
-                    #encode
-                    self.0.send(#protocol::#id_const, body)
-                }
-            }
-        }
-        MessageKindPlan::Call => {
-            let reply = rust_type(message.reply.as_deref().unwrap_or("()"));
-            quote! {
-                #doc
-                pub fn #method(
-                    &self,
-                    #(#declared),*
-                ) -> ::std::result::Result<mp::actor::Reply<#reply>, #send_error> {
-                    #encode
-                    self.0.call(#protocol::#id_const, body)
-                }
-            }
-        }
-        MessageKindPlan::Sync => {
-            let reply = rust_type(message.reply.as_deref().unwrap_or("()"));
-            quote! {
-                #doc
-                /// Blocks this thread until the answer or `timeout`.
-                pub fn #method(
-                    &self,
-                    #(#declared,)*
-                    timeout: ::std::time::Duration,
-                ) -> ::std::result::Result<#reply, mp::channel::SyncCallError> {
-                    #encode
-                    self.0.call_sync(#protocol::#id_const, body, timeout)
-                }
-            }
-        }
-        MessageKindPlan::Constructor(target) => {
-            let new_handle = sibling(target, &format!("{}Handle", side.suffix()));
-            let new_handler = sibling(target, &format!("{}Handler", side.suffix()));
-            let new_glue = sibling(target, &format!("{}Glue", side.suffix()));
-            let spec = spec_path(target, side);
-            quote! {
-                #doc
-                /// Constructs the new actor: `handler` is this side of it.
-                pub fn #method(
-                    &self,
-                    #(#declared,)*
-                    handler: impl #new_handler,
-                ) -> ::std::result::Result<#new_handle, #send_error> {
-                    #encode
-                    let actor = ::std::boxed::Box::new(#new_glue(::std::boxed::Box::new(handler)));
-                    Ok(#new_handle(self.0.construct(#protocol::#id_const, body, &#spec, actor)?))
-                }
-            }
+        MessageKindPlan::Sync => w.line("/// Blocks this thread until the answer or `timeout`."),
+        MessageKindPlan::Constructor(_) => {
+            w.line("/// Constructs the new actor: `handler` is this side of it.");
         }
         MessageKindPlan::Delete => {
-            quote! {
-                #doc
-                /// Deletes this actor and its managees, on both sides.
-                pub fn #method(&self, #(#declared),*) -> ::std::result::Result<(), #send_error> {
-                    #encode
-                    self.0.delete(#protocol::#id_const, body)
-                }
-            }
+            w.line("/// Deletes this actor and its managees, on both sides.");
+        }
+        _ => {}
+    }
+    many_arguments(1 + message.params.len() + extra, w);
+    let head = format!("pub fn {}", ident(&message.method));
+    let id = format!("{}::{}", ident(&plan.name), ident(&message.id_const));
+    let send_error = "mp::actor::ActorSendError";
+    let reply = message.reply.as_deref().unwrap_or("()");
+    let mut items = vec![Doc::text("&self")];
+    items.extend(params(message));
+    let ret = match &message.kind {
+        MessageKindPlan::Async | MessageKindPlan::Delete => {
+            format!("::std::result::Result<(), {send_error}>")
+        }
+        MessageKindPlan::Call => {
+            format!("::std::result::Result<mp::actor::Reply<{reply}>, {send_error}>")
+        }
+        MessageKindPlan::Sync => {
+            items.push(Doc::text("timeout: ::std::time::Duration"));
+            format!("::std::result::Result<{reply}, mp::channel::SyncCallError>")
+        }
+        MessageKindPlan::Constructor(target) => {
+            let new_handler = sibling(target, &format!("{}Handler", side.suffix()));
+            let new_handle = sibling(target, &format!("{}Handle", side.suffix()));
+            items.push(Doc::text(format!("handler: impl {new_handler}")));
+            format!("::std::result::Result<{new_handle}, {send_error}>")
+        }
+    };
+    signature(w, &head, items, Some(&ret), " {");
+    w.indent();
+    // Both send errors convert from `EncodeError` (as `Invalid`).
+    let value = Doc::group(
+        format!("{} {{", ident(&message.params_struct)),
+        names(message).collect(),
+        "}",
+    );
+    w.print("let body = mp::wire::encode(", &value, ")?;");
+    match &message.kind {
+        MessageKindPlan::Async => w.parts(&["self.0.send(", &id, ", body)"]),
+        MessageKindPlan::Call => w.parts(&["self.0.call(", &id, ", body)"]),
+        MessageKindPlan::Sync => w.parts(&["self.0.call_sync(", &id, ", body, timeout)"]),
+        MessageKindPlan::Delete => w.parts(&["self.0.delete(", &id, ", body)"]),
+        MessageKindPlan::Constructor(target) => {
+            let new_handle = sibling(target, &format!("{}Handle", side.suffix()));
+            let new_glue = sibling(target, &format!("{}Glue", side.suffix()));
+            boxed_glue(&new_glue, w);
+            let args = vec![
+                Doc::text(id),
+                Doc::text("body"),
+                Doc::text(format!("&{}", spec_path(target, side))),
+                Doc::text("actor"),
+            ];
+            w.print(
+                "let actor = ",
+                &Doc::group("self.0.construct(", args, ")"),
+                "?;",
+            );
+            w.parts(&["Ok(", &new_handle, "(actor))"]);
         }
     }
+    w.close("}");
 }

@@ -1,334 +1,332 @@
 //! Declared types: structs, C-like enums, unions and aliases, each with
 //! its `MachMessage` impl.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use super::codec::{decode_field, decode_fn, encode, encode_field, min_size};
+use super::text::{Doc, Writer, ident, string, type_doc};
+use super::{alias_path, case_allow};
+use crate::lower::{Codec, Derives, FieldPlan, TypePlan, VariantPlan};
 
-use super::codec::{decode_field, decode_fn, encode, encode_field};
-use super::{Items, case_allow, docs, ident, rust_type};
-use crate::lower::{Derives, FieldPlan, TypePlan, VariantPlan};
-
-/// Pushes the items of one type: its declaration, then its impls.
-pub(crate) fn emit_type(plan: &TypePlan, items: &mut Items) {
+/// Writes the items of one type: its declaration, then its impls.
+pub(crate) fn emit_type(plan: &TypePlan, w: &mut Writer) {
     match plan {
         TypePlan::Struct {
             name,
-            docs: lines,
+            docs,
             fields,
             derives,
-        } => emit_struct(name, lines, fields, *derives, items),
+        } => emit_struct(name, docs, fields, *derives, w),
         TypePlan::Enum {
             name,
-            docs: lines,
+            docs,
             members,
             flexible,
-        } => emit_enum(name, lines, members, *flexible, items),
+        } => emit_enum(name, docs, members, *flexible, w),
         TypePlan::Union {
             name,
-            docs: lines,
+            docs,
             variants,
             derives,
-        } => emit_union(name, lines, variants, *derives, items),
-        TypePlan::Alias {
-            name,
-            docs: lines,
-            path,
-        } => {
-            let doc = docs(lines);
-            let allow = case_allow(name);
-            let name = ident(name);
-            let path = rust_type(path);
-            items.push(quote! {
-                #doc
-                #allow
-                pub type #name = #path;
-            });
+        } => emit_union(name, docs, variants, *derives, w),
+        TypePlan::Alias { name, docs, path } => {
+            w.item();
+            w.docs(docs);
+            case_allow(name, w);
+            w.parts(&["pub type ", &ident(name), " = ", &alias_path(path), ";"]);
         }
     }
 }
 
-fn derive_attr(derives: Derives) -> TokenStream {
+fn derive_attr(derives: Derives) -> &'static str {
     match (derives.plain, derives.eq_hash) {
-        (true, true) => quote!(#[derive(Clone, Debug, PartialEq, Eq, Hash)]),
-        (true, false) => quote!(#[derive(Clone, Debug, PartialEq)]),
-        _ => quote!(#[derive(Debug)]),
+        (true, true) => "#[derive(Clone, Debug, PartialEq, Eq, Hash)]",
+        (true, false) => "#[derive(Clone, Debug, PartialEq)]",
+        _ => "#[derive(Debug)]",
     }
 }
 
-/// The fewest bytes a struct of `fields` takes: the sum of its fields'
-/// (a serde field's is unknown, so none).
-fn min_sizes(fields: &[FieldPlan]) -> TokenStream {
-    let sizes = fields
+/// `const MIN_ENCODED_SIZE`: the fewest bytes a struct of `fields` takes,
+/// the sum of its fields' (a serde field's is unknown, so none). One
+/// line when it fits, otherwise one term a line.
+fn min_sizes(fields: &[FieldPlan], w: &mut Writer) {
+    let sizes: Vec<Doc> = fields
         .iter()
-        .filter(|field| field.codec != crate::lower::Codec::Serde)
-        .map(|field| {
-            let ty = rust_type(&field.ty);
-            quote!(<#ty as mp::MachMessage>::MIN_ENCODED_SIZE)
-        });
-    let mut sizes = sizes.peekable();
-    match sizes.next() {
-        None => quote!(0),
-        Some(first) => quote!(#first #(.saturating_add(#sizes))*),
+        .filter(|field| field.codec != Codec::Serde)
+        .map(|field| min_size(&field.ty))
+        .collect();
+    let head = "const MIN_ENCODED_SIZE: usize = ";
+    let Some((first, rest)) = sizes.split_first() else {
+        w.parts(&[head, "0;"]);
+        return;
+    };
+    let mut line = format!("{head}{}", first.flat());
+    for size in rest {
+        line.push_str(".saturating_add(");
+        line.push_str(&size.flat());
+        line.push(')');
     }
+    line.push(';');
+    if w.fits(line.len()) {
+        w.line(&line);
+        return;
+    }
+    w.print(head, first, if rest.is_empty() { ";" } else { "" });
+    w.indent();
+    for (index, size) in rest.iter().enumerate() {
+        let end = if index + 1 == rest.len() { ");" } else { ")" };
+        w.print(".saturating_add(", size, end);
+    }
+    w.outdent();
+}
+
+/// `fn encode(self, encoder: …) -> Result<(), EncodeError> {`.
+fn encode_signature(encoder: &str, w: &mut Writer) {
+    w.open("fn encode(");
+    w.line("self,");
+    w.parts(&[encoder, ": &mut mp::wire::Encoder,"]);
+    w.close(") -> ::std::result::Result<(), mp::EncodeError> {");
+    w.indent();
+}
+
+/// `fn decode(decoder: …) -> Result<Self, DecodeError> {`.
+fn decode_signature(decoder: &str, w: &mut Writer) {
+    w.open("fn decode(");
+    w.parts(&[decoder, ": &mut mp::wire::Decoder<'_>,"]);
+    w.close(") -> ::std::result::Result<Self, mp::DecodeError> {");
+    w.indent();
 }
 
 fn emit_struct(
     name: &str,
-    lines: &[String],
+    docs: &[String],
     fields: &[FieldPlan],
     derives: Derives,
-    items: &mut Items,
+    w: &mut Writer,
 ) {
-    let doc = docs(lines);
-    let derive = derive_attr(derives);
-    let allow = case_allow(name);
     let type_name = ident(name);
-    let declared = fields.iter().map(|field| {
-        let doc = docs(&field.docs);
-        let name = ident(&field.name);
-        let ty = rust_type(&field.ty);
-        quote! {
-            #doc
-            pub #name: #ty,
+    w.item();
+    w.docs(docs);
+    w.line(derive_attr(derives));
+    case_allow(name, w);
+    if fields.is_empty() {
+        w.parts(&["pub struct ", &type_name, " {}"]);
+    } else {
+        w.parts(&["pub struct ", &type_name, " {"]);
+        w.indent();
+        for field in fields {
+            w.docs(&field.docs);
+            w.print(
+                &format!("pub {}: ", ident(&field.name)),
+                &type_doc(&field.ty),
+                ",",
+            );
         }
-    });
-    let min = min_sizes(fields);
+        w.close("}");
+    }
+
+    w.item();
+    w.parts(&["impl mp::MachMessage for ", &type_name, " {"]);
+    w.indent();
+    min_sizes(fields, w);
     // An empty struct writes and reads nothing.
     let (encoder, decoder) = if fields.is_empty() {
-        (quote!(_encoder), quote!(_decoder))
+        ("_encoder", "_decoder")
     } else {
-        (quote!(encoder), quote!(decoder))
+        ("encoder", "decoder")
     };
-    let encodes = fields.iter().map(|field| {
-        let name = ident(&field.name);
-        encode_field(&field.codec, quote!(self.#name))
-    });
-    let decodes = fields.iter().map(|field| {
-        let name = ident(&field.name);
-        let value = decode_field(&field.codec, &field.ty, &field.wire_name);
-        quote!(#name: #value?,)
-    });
-    items.push(quote! {
-        #doc
-        #derive
-        #allow
-        pub struct #type_name {
-            #(#declared)*
+    encode_signature(encoder, w);
+    for field in fields {
+        let value = format!("self.{}", ident(&field.name));
+        w.print("", &encode_field(&field.codec, &value), "");
+    }
+    w.line("Ok(())");
+    w.close("}");
+    decode_signature(decoder, w);
+    if fields.is_empty() {
+        w.parts(&["Ok(", &type_name, " {})"]);
+    } else {
+        w.parts(&["Ok(", &type_name, " {"]);
+        w.indent();
+        for field in fields {
+            let value = decode_field(&field.codec, &field.ty, &field.wire_name);
+            w.print(
+                &format!("{}: ", ident(&field.name)),
+                &value.suffixed("?"),
+                ",",
+            );
         }
-
-    });
-    items.push(quote! {
-        impl mp::MachMessage for #type_name {
-            const MIN_ENCODED_SIZE: usize = #min;
-
-            fn encode(
-                self,
-                #encoder: &mut mp::wire::Encoder,
-            ) -> ::std::result::Result<(), mp::EncodeError> {
-                #(#encodes)*
-                Ok(())
-            }
-
-            fn decode(
-                #decoder: &mut mp::wire::Decoder<'_>,
-            ) -> ::std::result::Result<Self, mp::DecodeError> {
-                Ok(#type_name {
-                    #(#decodes)*
-                })
-            }
-        }
-    });
+        w.close("})");
+    }
+    w.close("}");
+    w.close("}");
 }
 
 fn emit_enum(
     name: &str,
-    lines: &[String],
+    docs: &[String],
     members: &[(String, u32, Vec<String>)],
     flexible: bool,
-    items: &mut Items,
+    w: &mut Writer,
 ) {
-    let doc = docs(lines);
-    let allow = case_allow(name);
     let type_name = ident(name);
-    let variants = members.iter().map(|(member, _, lines)| {
-        let doc = docs(lines);
-        let member = ident(member);
-        quote! {
-            #doc
-            #member,
-        }
-    });
-    let unknown_variant = flexible.then(|| {
-        quote! {
-            /// A value this version does not know, kept as received.
-            Unknown(u32),
-        }
-    });
-    let to_value = members.iter().map(|(member, value, _)| {
-        let member = ident(member);
-        let value = Literal::u32_unsuffixed(*value);
-        quote!(#type_name::#member => #value,)
-    });
-    let unknown_to_value = flexible.then(|| quote!(#type_name::Unknown(value) => value,));
-    let from_value = members.iter().map(|(member, value, _)| {
-        let member = ident(member);
-        let value = Literal::u32_unsuffixed(*value);
-        quote!(#value => ::std::option::Option::Some(#type_name::#member),)
-    });
-    let otherwise = if flexible {
-        quote!(value => ::std::option::Option::Some(#type_name::Unknown(value)),)
+    w.item();
+    w.docs(docs);
+    w.line("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]");
+    case_allow(name, w);
+    w.parts(&["pub enum ", &type_name, " {"]);
+    w.indent();
+    for (member, _, lines) in members {
+        w.docs(lines);
+        w.parts(&[&ident(member), ","]);
+    }
+    if flexible {
+        w.line("/// A value this version does not know, kept as received.");
+        w.line("Unknown(u32),");
+    }
+    w.close("}");
+
+    w.item();
+    w.parts(&["impl ", &type_name, " {"]);
+    w.indent();
+    w.line("/// The value that travels for this member.");
+    w.open("pub const fn value(self) -> u32 {");
+    w.open("match self {");
+    for (member, value, _) in members {
+        w.parts(&[
+            &type_name,
+            "::",
+            &ident(member),
+            " => ",
+            &value.to_string(),
+            ",",
+        ]);
+    }
+    if flexible {
+        w.parts(&[&type_name, "::Unknown(value) => value,"]);
+    }
+    w.close("}");
+    w.close("}");
+    w.line("/// The member with `value`, if there is one.");
+    w.parts(&[
+        "pub const fn from_value(value: u32) -> ::std::option::Option<",
+        &type_name,
+        "> {",
+    ]);
+    w.indent();
+    w.open("match value {");
+    for (member, value, _) in members {
+        w.parts(&[
+            &value.to_string(),
+            " => ::std::option::Option::Some(",
+            &type_name,
+            "::",
+            &ident(member),
+            "),",
+        ]);
+    }
+    if flexible {
+        w.parts(&[
+            "value => ::std::option::Option::Some(",
+            &type_name,
+            "::Unknown(value)),",
+        ]);
     } else {
-        quote!(_ => ::std::option::Option::None,)
-    };
-    items.push(quote! {
-        #doc
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #allow
-        pub enum #type_name {
-            #(#variants)*
-            #unknown_variant
-        }
+        w.line("_ => ::std::option::Option::None,");
+    }
+    w.close("}");
+    w.close("}");
+    w.close("}");
 
-    });
-    items.push(quote! {
-        impl #type_name {
-            /// The value that travels for this member.
-            pub const fn value(self) -> u32 {
-                match self {
-                    #(#to_value)*
-                    #unknown_to_value
-                }
-            }
-
-            /// The member with `value`, if there is one.
-            pub const fn from_value(value: u32) -> ::std::option::Option<#type_name> {
-                match value {
-                    #(#from_value)*
-                    #otherwise
-                }
-            }
-        }
-
-    });
-    items.push(quote! {
-        impl mp::MachMessage for #type_name {
-            const MIN_ENCODED_SIZE: usize = 4;
-
-            fn encode(
-                self,
-                encoder: &mut mp::wire::Encoder,
-            ) -> ::std::result::Result<(), mp::EncodeError> {
-                encoder.put_u32(self.value());
-                Ok(())
-            }
-
-            fn decode(
-                decoder: &mut mp::wire::Decoder<'_>,
-            ) -> ::std::result::Result<Self, mp::DecodeError> {
-                let value = decoder.take_u32()?;
-                #type_name::from_value(value).ok_or_else(|| {
-                    mp::DecodeError::new(
-                        mp::wire::DecodeErrorKind::UnknownVariant(value),
-                    )
-                })
-            }
-        }
-    });
+    w.item();
+    w.parts(&["impl mp::MachMessage for ", &type_name, " {"]);
+    w.indent();
+    w.line("const MIN_ENCODED_SIZE: usize = 4;");
+    encode_signature("encoder", w);
+    w.line("encoder.put_u32(self.value());");
+    w.line("Ok(())");
+    w.close("}");
+    decode_signature("decoder", w);
+    w.line("let value = decoder.take_u32()?;");
+    w.parts(&[&type_name, "::from_value(value).ok_or_else(|| {"]);
+    w.indent();
+    w.line("mp::DecodeError::new(mp::wire::DecodeErrorKind::UnknownVariant(value))");
+    w.close("})");
+    w.close("}");
+    w.close("}");
 }
 
 fn emit_union(
     name: &str,
-    lines: &[String],
+    docs: &[String],
     variants: &[VariantPlan],
     derives: Derives,
-    items: &mut Items,
+    w: &mut Writer,
 ) {
-    let doc = docs(lines);
-    let derive = derive_attr(derives);
-    let allow = case_allow(name);
     let type_name = ident(name);
-    let declared = variants.iter().map(|variant| {
-        let doc = docs(&variant.docs);
-        let name = ident(&variant.name);
+    w.item();
+    w.docs(docs);
+    w.line(derive_attr(derives));
+    case_allow(name, w);
+    w.parts(&["pub enum ", &type_name, " {"]);
+    w.indent();
+    for variant in variants {
+        w.docs(&variant.docs);
         match &variant.payload {
-            Some((ty, _)) => {
-                let ty = rust_type(ty);
-                quote! {
-                    #doc
-                    #name(#ty),
-                }
-            }
-            None => quote! {
-                #doc
-                #name,
-            },
+            Some((ty, _)) => w.print(&format!("{}(", ident(&variant.name)), &type_doc(ty), "),"),
+            None => w.parts(&[&ident(&variant.name), ","]),
         }
-    });
-    let encodes = variants.iter().enumerate().map(|(index, variant)| {
-        let name = ident(&variant.name);
-        let tag = Literal::u32_unsuffixed(index as u32);
+    }
+    w.close("}");
+
+    w.item();
+    w.parts(&["impl mp::MachMessage for ", &type_name, " {"]);
+    w.indent();
+    w.line("const MIN_ENCODED_SIZE: usize = 4;");
+    encode_signature("encoder", w);
+    w.open("match self {");
+    for (tag, variant) in variants.iter().enumerate() {
+        let path = format!("{type_name}::{}", ident(&variant.name));
         match &variant.payload {
             Some((_, codec)) => {
-                let value = encode(codec, quote!(value));
-                quote! {
-                    #type_name::#name(value) => {
-                        encoder.put_u32(#tag);
-                        #value
-                    }
-                }
+                w.parts(&[&path, "(value) => {"]);
+                w.indent();
+                w.parts(&["encoder.put_u32(", &tag.to_string(), ");"]);
+                w.print("", &encode(codec, "value"), "");
+                w.close("}");
             }
-            None => quote!(#type_name::#name => encoder.put_u32(#tag),),
+            None => w.parts(&[&path, " => encoder.put_u32(", &tag.to_string(), "),"]),
         }
-    });
-    let decodes = variants.iter().enumerate().map(|(index, variant)| {
-        let name = ident(&variant.name);
-        let tag = Literal::u32_unsuffixed(index as u32);
-        let wire_name = Literal::string(&variant.wire_name);
+    }
+    w.close("}");
+    w.line("Ok(())");
+    w.close("}");
+    decode_signature("decoder", w);
+    w.open("match decoder.take_u32()? {");
+    for (tag, variant) in variants.iter().enumerate() {
+        let path = format!("{type_name}::{}", ident(&variant.name));
         match &variant.payload {
             Some((ty, codec)) => {
-                let value = decode_fn(codec, ty);
-                quote! {
-                    #tag => Ok(#type_name::#name(
-                        decoder.variant_with(#wire_name, #value)?,
-                    )),
-                }
+                let value = Doc::group(
+                    "decoder.variant_with(",
+                    vec![Doc::text(string(&variant.wire_name)), decode_fn(codec, ty)],
+                    ")",
+                );
+                w.print(&format!("{tag} => Ok({path}("), &value, "?)),");
             }
-            None => quote!(#tag => Ok(#type_name::#name),),
+            None => w.parts(&[&tag.to_string(), " => Ok(", &path, "),"]),
         }
-    });
-    items.push(quote! {
-        #doc
-        #derive
-        #allow
-        pub enum #type_name {
-            #(#declared)*
-        }
-
-    });
-    items.push(quote! {
-        impl mp::MachMessage for #type_name {
-            const MIN_ENCODED_SIZE: usize = 4;
-
-            fn encode(
-                self,
-                encoder: &mut mp::wire::Encoder,
-            ) -> ::std::result::Result<(), mp::EncodeError> {
-                match self {
-                    #(#encodes)*
-                }
-                Ok(())
-            }
-
-            fn decode(
-                decoder: &mut mp::wire::Decoder<'_>,
-            ) -> ::std::result::Result<Self, mp::DecodeError> {
-                match decoder.take_u32()? {
-                    #(#decodes)*
-                    other => Err(mp::DecodeError::new(
-                        mp::wire::DecodeErrorKind::UnknownVariant(other),
-                    )),
-                }
-            }
-        }
-    });
+    }
+    w.print(
+        "other => ",
+        &Doc::group(
+            "Err(mp::DecodeError::new(",
+            vec![Doc::text(
+                "mp::wire::DecodeErrorKind::UnknownVariant(other)",
+            )],
+            "))",
+        ),
+        ",",
+    );
+    w.close("}");
+    w.close("}");
+    w.close("}");
 }

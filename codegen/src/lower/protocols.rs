@@ -3,7 +3,7 @@
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use machproto_idl::model::{Direction, Model, PackageId, Priority, ProtocolId, Sendness, Side};
 
-use super::types::{FieldPlan, TypePlan, lower_fields, path_to};
+use super::types::{FieldPlan, TypePlan, lower_fields, path_to, type_path};
 
 /// A protocol.
 #[derive(Debug)]
@@ -108,7 +108,7 @@ pub(super) fn lower_protocol(model: &Model, package_name: &str, id: ProtocolId) 
                 match message.error {
                     Some(error) => {
                         let info = &model[error].info;
-                        let error = path_to(model, package, info.package, &info.name);
+                        let error = type_path(model, package, info.package, &info.name);
                         format!("::std::result::Result<{value}, {error}>")
                     }
                     None => value,

@@ -339,7 +339,7 @@ pub(crate) fn rust_type(model: &Model, package: PackageId, ty: &Type) -> String 
         }
         Type::Named { id } => {
             let info = &model[*id].info;
-            path_to(model, package, info.package, &info.name)
+            type_path(model, package, info.package, &info.name)
         }
         Type::Error => "()".to_owned(),
     }
@@ -347,6 +347,14 @@ pub(crate) fn rust_type(model: &Model, package: PackageId, ty: &Type) -> String 
 
 fn side_name(side: Side) -> &'static str {
     side.suffix()
+}
+
+/// The declared type `name` as seen from `from`'s module, raw when it is
+/// a Rust keyword (`r#loop`: the language only warns about such names).
+pub(crate) fn type_path(model: &Model, from: PackageId, to: PackageId, name: &str) -> String {
+    let name = machproto_idl::names::rust_ident(name, machproto_idl::names::Case::AsWritten)
+        .unwrap_or_else(|_| name.to_owned());
+    path_to(model, from, to, &name)
 }
 
 /// `name` as seen from `from`'s module: bare in its own package, through

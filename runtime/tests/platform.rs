@@ -62,30 +62,13 @@ fn temp_file(contents: &[u8]) -> OwnedFd {
     file.into()
 }
 
-/// What one kind of right carries data as: a file descriptor where
-/// descriptors travel; shared memory over the Mach simulator, which has no
-/// fileports (docs/mach-sim.md).
-#[cfg(not(feature = "mach-sim"))]
+/// What one kind of right carries data as: a file descriptor (a fileport
+/// on Mach, simulated too).
 const CONTENT_KIND: RightKind = RightKind::Fd;
-#[cfg(feature = "mach-sim")]
-const CONTENT_KIND: RightKind = RightKind::SharedMemory;
 
 /// A right carrying `contents` (see [`CONTENT_KIND`]).
 fn content_right(contents: &[u8]) -> Right {
-    if cfg!(feature = "mach-sim") {
-        let memory = SharedMemory::new(contents.len() as u64).unwrap();
-        if !contents.is_empty() {
-            memory
-                .map()
-                .unwrap()
-                .as_mut_slice()
-                .unwrap()
-                .copy_from_slice(contents);
-        }
-        Right::SharedMemory(memory)
-    } else {
-        Right::Fd(temp_file(contents))
-    }
+    Right::Fd(temp_file(contents))
 }
 
 /// The text a right made by [`content_right`] carries.

@@ -1,6 +1,5 @@
 //! The generated broker of `protocols/rights.mproto` at work, on both
-//! backends (`scripts/test.sh` runs it again with `--features mach-sim`;
-//! descriptors, which the simulator cannot carry, only on Linux): a
+//! backends (`scripts/test.sh` runs it again with `--features mach-sim`): a
 //! client constructs a lease, hands the broker a managed endpoint inside a
 //! message on another channel (the broker binds it under its side of the
 //! broker channel), connects to a service through an endpoint in a reply,
@@ -405,9 +404,7 @@ fn the_generated_broker_moves_every_kind_of_right_and_managed_endpoints() {
         .unwrap();
     log.wait_line("broker offer printing 3");
 
-    // Descriptors, in structs, maps and vectors (Linux: the simulator
-    // carries no descriptors).
-    #[cfg(not(feature = "mach-sim"))]
+    // Descriptors, in structs, maps and vectors (fileports on Mach).
     {
         let file = || {
             std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))

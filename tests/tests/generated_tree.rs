@@ -254,9 +254,7 @@ fn the_generated_browser_tree_builds_talks_and_tears_down() {
         .unwrap();
     assert_eq!(blocked, Err(NavigationError::Blocked));
 
-    // A descriptor, child to parent (descriptors do not travel over the
-    // Mach simulator).
-    #[cfg(not(feature = "mach-sim"))]
+    // A descriptor, child to parent (a fileport on Mach).
     {
         let file = std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
         let size = file.metadata().unwrap().len();

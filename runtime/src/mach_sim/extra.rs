@@ -13,8 +13,8 @@ use super::mach_port::put;
 use super::mach_types::{ipc_space_read_t, ipc_space_t};
 use super::message::mach_msg_type_number_t;
 use super::port::{
-    mach_port_mscount_t, mach_port_name_t, mach_port_right_t, mach_port_seqno_t, mach_port_type_t,
-    mach_port_urefs_t,
+    mach_port_mscount_t, mach_port_name_t, mach_port_right_t, mach_port_seqno_t, mach_port_t,
+    mach_port_type_t, mach_port_urefs_t,
 };
 use super::vm_types::mach_port_context_t;
 use crate::mach_sys::extra::{mach_port_name_array_t, mach_port_type_array_t};
@@ -180,4 +180,38 @@ pub unsafe extern "C" fn mach_port_set_seqno(
     seqno: mach_port_seqno_t,
 ) -> kern_return_t {
     k::port_set_counter(task, name, k::Counter::Seqno, seqno)
+}
+
+/// A send right standing for descriptor `fd` (which stays the caller's).
+/// Returns 0, or -1 when `fd` is not an open descriptor.
+pub unsafe extern "C" fn fileport_makeport(fd: i32, port: *mut mach_port_t) -> i32 {
+    use std::os::fd::BorrowedFd;
+    if port.is_null() || fd < 0 {
+        return -1;
+    }
+    // SAFETY: the caller passes a descriptor it owns and keeps open for
+    // the call; a closed one only makes the duplication fail.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    let Ok(file) = rustix::io::fcntl_dupfd_cloexec(borrowed, 0) else {
+        return -1;
+    };
+    match k::fileport_makeport(file) {
+        // SAFETY: non-null and writable by contract.
+        Ok(name) if unsafe { put(port, name) } == KERN_SUCCESS => 0,
+        Ok(_) => -1,
+        Err(_) => -1,
+    }
+}
+
+/// A new descriptor (the caller's to close) for the file fileport `port`
+/// stands for, or -1.
+pub unsafe extern "C" fn fileport_makefd(port: mach_port_t) -> i32 {
+    use std::os::fd::IntoRawFd;
+    let Ok(file) = k::fileport_file(port) else {
+        return -1;
+    };
+    match rustix::io::fcntl_dupfd_cloexec(&*file, 0) {
+        Ok(fd) => fd.into_raw_fd(),
+        Err(_) => -1,
+    }
 }

@@ -132,15 +132,14 @@ unsafe extern "C" {
         types: *mut mach_port_type_array_t,
         types_count: *mut mach_msg_type_number_t,
     ) -> kern_return_t;
-    /// A port that stands for descriptor `fd` (Apple only: no simulator
-    /// equivalent; the simulated backend passes descriptors itself).
+    /// A port that stands for descriptor `fd`.
     pub fn fileport_makeport(fd: i32, port: *mut mach_port_t) -> i32;
-    /// A new descriptor for the file a fileport stands for (Apple only).
+    /// A new descriptor for the file a fileport stands for.
     pub fn fileport_makefd(port: mach_port_t) -> i32;
 }
 
 #[cfg(not(target_vendor = "apple"))]
 pub use crate::mach_sim::extra::{
-    mach_port_extract_member, mach_port_get_refs, mach_port_insert_member, mach_port_move_member,
-    mach_port_names, mach_port_type,
+    fileport_makefd, fileport_makeport, mach_port_extract_member, mach_port_get_refs,
+    mach_port_insert_member, mach_port_move_member, mach_port_names, mach_port_type,
 };

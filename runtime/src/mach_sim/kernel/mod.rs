@@ -7,6 +7,7 @@
 mod audit;
 mod boot;
 mod death;
+mod fileport;
 mod kmsg;
 mod layout;
 mod memory;
@@ -31,6 +32,7 @@ use std::time::Instant;
 
 pub(crate) use audit::audit;
 pub(crate) use boot::{bootstrap_check_in, bootstrap_look_up, bootstrap_register};
+pub(crate) use fileport::{fileport_file, fileport_makeport};
 pub(crate) use memory::{MapRequest, make_memory_entry, vm_map};
 pub(crate) use mgmt::{
     port_allocate, port_deallocate, port_destroy, port_get_refs, port_mod_refs, port_names,
@@ -89,6 +91,8 @@ pub(crate) struct State {
     pub(crate) vm: vm::VmTable,
     pub(crate) guards: Vec<GuardViolation>,
     pub(crate) memory: HashMap<PortId, memory::MemObject>,
+    /// The files fileports stand for.
+    pub(crate) files: HashMap<PortId, std::sync::Arc<std::os::fd::OwnedFd>>,
     /// Messages whose senders wait for room in a queue.
     pub(crate) in_flight: HashMap<u64, kmsg::KMsg>,
     /// Threads blocked in `mach_msg`, per task.
@@ -193,6 +197,7 @@ impl State {
             vm: vm::VmTable::default(),
             guards: Vec::new(),
             memory: HashMap::new(),
+            files: HashMap::new(),
             waiting: HashMap::new(),
             in_flight: HashMap::new(),
             next_id: 1,

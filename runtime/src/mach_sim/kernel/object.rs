@@ -36,6 +36,8 @@ pub(crate) enum Kobj {
     Bootstrap,
     /// A memory entry (its object is in `State::memory`).
     Memory,
+    /// A fileport (its file is in `State::files`).
+    File,
 }
 
 /// Where a port's receive right is.

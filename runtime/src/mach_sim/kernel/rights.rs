@@ -354,6 +354,8 @@ impl State {
         p.srights = p.srights.saturating_sub(1);
         if p.srights == 0 && p.active && p.kobj == super::object::Kobj::Memory {
             self.drop_memory(port);
+        } else if p.srights == 0 && p.active && p.kobj == super::object::Kobj::File {
+            self.drop_file(port);
         } else if p.srights == 0 && p.active {
             if let Some(notify) = p.ns_request.take() {
                 let mscount = p.mscount;

@@ -199,25 +199,16 @@ fn outgoing(rights: &[Right]) -> io::Result<Outgoing> {
     Ok(out)
 }
 
-/// A fileport standing for `fd` (Apple only: the simulator has none).
-#[cfg(target_vendor = "apple")]
+/// A fileport standing for `fd` (the simulator makes its own).
 fn fileport_for(fd: &std::os::fd::OwnedFd) -> io::Result<PortName> {
     use std::os::fd::AsRawFd;
     let mut port: mach_port_t = MACH_PORT_NULL;
     // SAFETY: makes a send right standing for a descriptor this process
     // owns; `port` is valid for writes.
     if unsafe { crate::mach_sys::extra::fileport_makeport(fd.as_raw_fd(), &mut port) } != 0 {
-        return Err(io::Error::last_os_error());
+        return Err(io::Error::other("fileport_makeport failed"));
     }
     Ok(PortName::new(port, PortRight::Send))
-}
-
-#[cfg(not(target_vendor = "apple"))]
-fn fileport_for(_: &std::os::fd::OwnedFd) -> io::Result<PortName> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "descriptors travel as fileports, which the Mach simulator does not have",
-    ))
 }
 
 /// Sends without waiting (`timeout` 0) or waiting up to `timeout` ms.

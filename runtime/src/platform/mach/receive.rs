@@ -244,8 +244,7 @@ fn into_right(index: usize, port: PortName, kind: RightKind) -> Result<Right, Ma
     })
 }
 
-/// The descriptor a received fileport stands for (Apple only).
-#[cfg(target_vendor = "apple")]
+/// The descriptor a received fileport stands for.
 fn descriptor_from(index: usize, port: PortName) -> Result<std::os::fd::OwnedFd, Malformed> {
     use std::os::fd::FromRawFd;
     // SAFETY: asks the kernel for a new descriptor for the fileport we own.
@@ -256,10 +255,4 @@ fn descriptor_from(index: usize, port: PortName) -> Result<std::os::fd::OwnedFd,
     }
     // SAFETY: `fd` is a new descriptor the kernel just gave this process.
     Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
-}
-
-#[cfg(not(target_vendor = "apple"))]
-fn descriptor_from(index: usize, port: PortName) -> Result<std::os::fd::OwnedFd, Malformed> {
-    drop(port);
-    Err(Malformed::WrongObject { index })
 }

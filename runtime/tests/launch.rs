@@ -185,8 +185,14 @@ fn a_child_that_never_checks_in_times_out_and_is_killed() {
 }
 
 #[test]
-fn a_check_in_from_another_process_is_refused_and_the_child_killed() {
-    match launch::<Probe>(child("impostor")) {
+fn a_check_in_from_another_process_is_refused_and_reported_at_the_deadline() {
+    // The impostor's check-in is refused (its sender sees `Refused`); the
+    // launched child never checks in itself, so at the deadline the
+    // launch reports who tried.
+    let outcome = Launch::new(child("impostor"))
+        .check_in_timeout(Duration::from_secs(2))
+        .keep_parent_side::<Probe>();
+    match outcome {
         Err(LaunchError::WrongIdentity { expected, actual }) => assert_ne!(expected, actual),
         other => panic!("expected WrongIdentity, got {other:?}"),
     }

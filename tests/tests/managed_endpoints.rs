@@ -371,3 +371,101 @@ fn an_endpoint_offered_to_the_wrong_channel_or_manager_comes_back() {
     gpu_loop.stop();
     content_loop.stop();
 }
+
+#[test]
+fn an_endpoint_whose_actor_was_deleted_first_binds_to_nothing() {
+    let (gpu_loop, content_loop) = loops();
+    let log = Log::default();
+    let pair = pair(&gpu_loop, &content_loop, &log);
+    let (texture, endpoint) = pair
+        .gpu
+        .open_texture_endpoint(GpuTexture {
+            log: log.clone(),
+            name: "early-deleted",
+        })
+        .unwrap();
+    texture.update(SharedMemory::new(4096).unwrap()).unwrap();
+    // The opener deletes it before anyone bound it.
+    texture.delete().unwrap();
+    log.wait_line("gpu early-deleted Deletion");
+    pair.gpu.invalidate([2, 0, 0, 0]).unwrap();
+    log.wait_line("content invalidate 2");
+    // The content side forgot it (and what waited for it) at the delete.
+    let bound = TextureChild::bind(
+        endpoint,
+        &pair.content,
+        ContentTexture {
+            log: log.clone(),
+            name: "early-deleted",
+        },
+    );
+    assert!(matches!(bound, Err(ManagedBindError::Gone(_))), "{bound:?}");
+    assert_eq!(
+        pair.content
+            .lookup("k".into())
+            .unwrap()
+            .wait(WAIT)
+            .unwrap()
+            .map(|r| r.slot),
+        Ok(1)
+    );
+    assert!(
+        pair.bad.lock().unwrap().is_empty(),
+        "{:?}",
+        pair.bad.lock().unwrap()
+    );
+    gpu_loop.stop();
+    content_loop.stop();
+}
+
+#[test]
+fn an_endpoint_bound_and_deleted_before_its_announcement_is_no_violation() {
+    let (gpu_loop, content_loop) = loops();
+    let log = Log::default();
+    let pair = pair(&gpu_loop, &content_loop, &log);
+    for _ in 0..20 {
+        let (_texture, endpoint) = pair
+            .gpu
+            .open_texture_endpoint(GpuTexture {
+                log: log.clone(),
+                name: "brief",
+            })
+            .unwrap();
+        // Bound and deleted at once: the announcement often comes after.
+        let bound = TextureChild::bind(
+            endpoint,
+            &pair.content,
+            ContentTexture {
+                log: log.clone(),
+                name: "brief",
+            },
+        )
+        .unwrap();
+        bound.delete().unwrap();
+    }
+    log.wait_for("every brief texture's end on both sides", |lines| {
+        lines
+            .iter()
+            .filter(|l| l.ends_with("brief Deletion"))
+            .count()
+            == 40
+    });
+    // The late announcements were taken for what they are: the channel is
+    // healthy.
+    assert_eq!(
+        pair.content
+            .lookup("k".into())
+            .unwrap()
+            .wait(WAIT)
+            .unwrap()
+            .map(|r| r.slot),
+        Ok(1)
+    );
+    assert!(
+        pair.bad.lock().unwrap().is_empty(),
+        "{:?}",
+        pair.bad.lock().unwrap()
+    );
+    gpu_loop.stop();
+    content_loop.stop();
+}

@@ -16,6 +16,10 @@ use super::link::{Link, lock};
 use super::routes::{Delivery, Ended, State};
 use super::spec::MessageKind;
 
+/// Messages that may wait for a managed endpoint nobody has bound yet;
+/// more is a violation (the peer would otherwise make us hold any amount).
+pub const UNBOUND_LIMIT: usize = crate::channel::INBOX_LIMIT;
+
 /// Hands one validated message to its actor.
 pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
     let (mut actor, spec, new_spec) = {
@@ -35,6 +39,14 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
             return;
         };
         let actor = match &mut entry.state {
+            State::Unbound(waiting) if waiting.len() >= UNBOUND_LIMIT => {
+                drop(routes);
+                let bad = super::destroy::BadMessage::UnboundOverflow {
+                    routing: delivery.routing,
+                };
+                super::inbound::reject(link, bad, Some(delivery.sender));
+                return;
+            }
             State::Announced(waiting) | State::Running(waiting) | State::Unbound(waiting) => {
                 waiting.push_back(delivery);
                 return;
@@ -84,11 +96,22 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
     let outcome = match catch_unwind(AssertUnwindSafe(|| actor.receive(incoming))) {
         Ok(outcome) => outcome,
         Err(_) => {
-            put_back(link, routing, actor);
-            if let Some(new_routing) = constructs {
-                lock(&link.routes).ended_while_running.remove(&new_routing);
-            }
             link.close(DestroyReason::HandlerPanicked, true);
+            // Back in the table for the teardown, without delivering what
+            // waited for it meanwhile.
+            let mut routes = lock(&link.routes);
+            if let Some(new_routing) = constructs {
+                routes.ended_while_running.remove(&new_routing);
+            }
+            match routes.entries.get_mut(&routing) {
+                Some(entry) => entry.state = State::Live(actor),
+                None => {
+                    // Removed while its handler ran: it learns why now.
+                    let reason = routes.ended_while_running.remove(&routing);
+                    drop(routes);
+                    destroy_one(actor, reason.unwrap_or(DestroyReason::HandlerPanicked));
+                }
+            }
             return;
         }
     };
@@ -107,11 +130,16 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
             refuse_constructor(link, new_routing);
         }
         (Ok(_), MessageKind::Delete, _) => {
-            let ended = lock(&link.routes).remove_subtree(
-                routing,
-                DestroyReason::Deletion,
-                DestroyReason::AncestorDeletion,
-            );
+            let (ended, orphans) = {
+                let mut routes = lock(&link.routes);
+                let ended = routes.remove_subtree(
+                    routing,
+                    DestroyReason::Deletion,
+                    DestroyReason::AncestorDeletion,
+                );
+                (ended, link.orphan_watches(&routes))
+            };
+            drop(orphans);
             destroy_all(ended);
             // Its own handler was running, so it is recorded as such.
             let reason = lock(&link.routes).ended_while_running.remove(&routing);
@@ -124,7 +152,7 @@ pub(super) fn deliver(link: &Arc<Link>, delivery: Delivery) {
 /// Returns an actor whose handler ran (or that was just constructed) to
 /// the table, then delivers what came for it meanwhile; if it was
 /// destroyed meanwhile, it learns why now.
-fn put_back(link: &Arc<Link>, routing: u32, actor: Box<dyn Actor>) {
+pub(super) fn put_back(link: &Arc<Link>, routing: u32, actor: Box<dyn Actor>) {
     let waiting = {
         let mut routes = lock(&link.routes);
         match routes.entries.get_mut(&routing) {

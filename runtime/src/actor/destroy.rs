@@ -92,6 +92,12 @@ pub enum BadMessage {
     Reply(UnexpectedReply),
     /// A sync call without a send-once reply right as its last right.
     SyncWithoutReplyRight,
+    /// More messages for a managed endpoint nobody has bound yet than
+    /// may wait for it (`UNBOUND_LIMIT`).
+    UnboundOverflow {
+        /// The routing id.
+        routing: u32,
+    },
     /// A managed endpoint announced under an actor whose protocol does
     /// not manage the endpoint's.
     NotManaged {
@@ -132,6 +138,10 @@ impl fmt::Display for BadMessage {
             BadMessage::SyncWithoutReplyRight => {
                 write!(f, "sync call without a send-once reply right")
             }
+            BadMessage::UnboundOverflow { routing } => write!(
+                f,
+                "too many messages for managed endpoint {routing}, which nobody has bound"
+            ),
             BadMessage::NotManaged { protocol, identity } => write!(
                 f,
                 "a managed endpoint of protocol {identity:#x}, which {protocol} does not manage"

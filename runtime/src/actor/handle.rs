@@ -270,12 +270,15 @@ impl ActorHandle {
                 return Err(refused(body));
             }
             self.link.outgoing.send(header, body)?;
-            routes.remove_and_bury(
+            let ended = routes.remove_and_bury(
                 self.routing,
                 DestroyReason::Deletion,
                 DestroyReason::AncestorDeletion,
-            )
+            );
+            (ended, self.link.orphan_watches(&routes))
         };
+        let (ended, orphans) = ended;
+        drop(orphans);
         if !ended.is_empty() {
             self.link.event_loop.post(Priority::Control, None, move || {
                 deliver::destroy_all(ended);

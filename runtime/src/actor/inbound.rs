@@ -131,11 +131,18 @@ fn route(link: &Arc<Link>, frame: Frame, reply: Option<Responder<()>>) -> Result
         });
         return Ok(());
     }
-    if header.flags == FrameFlags::MANAGED {
-        return super::managed::announced(&mut routes, routing, body);
-    }
-    if header.flags == FrameFlags::MANAGED | FrameFlags::DELETE {
-        return super::managed::dropped(link, &mut routes, routing);
+    if header.flags.contains(FrameFlags::MANAGED) {
+        if header.message != 0 || header.transaction != 0 || reply.is_some() {
+            return Err(BadMessage::WrongKind {
+                message: "managed endpoint control frame",
+            });
+        }
+        if header.flags == FrameFlags::MANAGED {
+            return super::managed::announced(&mut routes, routing, body);
+        }
+        if header.flags == FrameFlags::MANAGED | FrameFlags::DELETE {
+            return super::managed::dropped(link, &mut routes, routing);
+        }
     }
     let Some(entry) = routes.entries.get_mut(&routing) else {
         if routes.tombstone(routing).is_some() {
@@ -203,6 +210,19 @@ fn route(link: &Arc<Link>, frame: Frame, reply: Option<Responder<()>>) -> Result
                 State::Announced(Default::default()),
             );
             delivery.constructs = Some(routing);
+        }
+        MessageKind::Delete if routes.is_unbound(routing) => {
+            // Nobody here bound it: there is no handler to tell, so it goes
+            // now, with what waited for it; a later bind finds it gone.
+            let ended = routes.remove_subtree(
+                routing,
+                DestroyReason::Deletion,
+                DestroyReason::AncestorDeletion,
+            );
+            acknowledge(link, routing);
+            drop(routes);
+            super::deliver::destroy_all(ended);
+            return Ok(());
         }
         MessageKind::Delete => {
             // Nothing more of ours may go to it or under it once the peer

@@ -199,6 +199,22 @@ pub(super) fn schedule_pump(link: &Arc<Link>) {
 }
 
 impl Link {
+    /// Takes the watches of managed endpoints whose actor is gone from
+    /// `routes` (deleted before its endpoint was bound or dropped), for the
+    /// caller to drop once it has released the table.
+    pub(super) fn orphan_watches(&self, routes: &Routes) -> Vec<crate::channel::PortWatch> {
+        let mut watches = lock(&self.watches);
+        let orphans: Vec<u32> = watches
+            .keys()
+            .copied()
+            .filter(|routing| !routes.entries.contains_key(routing))
+            .collect();
+        orphans
+            .into_iter()
+            .filter_map(|routing| watches.remove(&routing))
+            .collect()
+    }
+
     /// Marks the channel closing with `reason` (sends fail from now on),
     /// stops receiving, and queues the teardown of every actor behind
     /// what is already queued for them, so nothing received is lost.

@@ -201,7 +201,13 @@ fn watch(
     watched: crate::ReceiveRight,
 ) -> std::io::Result<PortWatch> {
     let weak = Arc::downgrade(link);
+    // The first event settles the endpoint; whatever else a holder of the
+    // right sends is dropped here, on the I/O thread.
+    let settled = std::sync::atomic::AtomicBool::new(false);
     PortWatch::new(watched, move |event| {
+        if settled.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            return;
+        }
         let Some(link) = weak.upgrade() else {
             return;
         };
@@ -254,7 +260,9 @@ impl<S: ActorSide> ManagedEndpoint<S> {
         actor: Box<dyn Actor>,
     ) -> Result<ActorHandle, ManagedBindError<S>> {
         let link = manager.link();
-        if link.nonce != self.channel {
+        // Both ends of a channel may live in one process: the manager must
+        // be on the binding side of the endpoint's channel.
+        if link.nonce != self.channel || link.side != S::SIDE {
             return Err(ManagedBindError::WrongChannel(self));
         }
         if manager.routing_id() != self.manager {
@@ -268,12 +276,14 @@ impl<S: ActorSide> ManagedEndpoint<S> {
                 None => return Err(ManagedBindError::Gone(self)),
             }
         };
-        if !waiting.is_empty() {
+        if let Some(actor) = waiting {
+            // What waited is delivered in order by the loop before anything
+            // newer: until then the actor stays parked (`Running`), so
+            // arrivals queue behind it.
             let target = Arc::clone(link);
+            let routing = self.routing;
             link.event_loop.post(Priority::Control, None, move || {
-                for delivery in waiting {
-                    deliver::deliver(&target, delivery);
-                }
+                deliver::put_back(&target, routing, actor);
             });
         }
         // Tells the opener it was bound (if it is still there to care).
@@ -286,16 +296,18 @@ impl<S: ActorSide> ManagedEndpoint<S> {
     }
 }
 
-/// Makes `actor` the live side of announced actor `routing` (returning
-/// what waits for it), or records it early if the announcement has not
-/// arrived; `None` if neither is possible.
+/// Binds `actor` as our side of actor `routing`. Announced already: the
+/// entry is parked (`Running`, keeping what waits for it) and the actor
+/// comes back, for the loop to put in place and deliver to in order. Not
+/// announced yet: it is recorded early, live, and `Some(None)` comes back.
+/// `None` when neither is possible (gone, or not ours to bind).
 fn bind_entry(
     routes: &mut Routes,
     manager: u32,
     routing: u32,
     spec: &'static SideSpec,
     actor: Box<dyn Actor>,
-) -> Option<VecDeque<super::routes::Delivery>> {
+) -> Option<Option<Box<dyn Actor>>> {
     if routes.closing.is_some() {
         return None;
     }
@@ -305,9 +317,13 @@ fn bind_entry(
                 && entry.manager == Some(manager)
                 && same_side(entry.spec, spec) =>
         {
-            match std::mem::replace(&mut entry.state, State::Live(actor)) {
-                State::Unbound(waiting) => Some(waiting),
-                _ => Some(VecDeque::new()),
+            let waiting = match std::mem::replace(&mut entry.state, State::Live(actor)) {
+                State::Unbound(waiting) => waiting,
+                _ => VecDeque::new(),
+            };
+            match std::mem::replace(&mut entry.state, State::Running(waiting)) {
+                State::Live(actor) => Some(Some(actor)),
+                _ => None,
             }
         }
         Some(_) => None,
@@ -323,7 +339,7 @@ fn bind_entry(
                 return None;
             }
             routes.insert_early(routing, manager, spec, actor);
-            Some(VecDeque::new())
+            Some(None)
         }
     }
 }
@@ -352,6 +368,13 @@ pub(super) fn announced(
     let mut identity = [0u8; 8];
     identity.copy_from_slice(&body.bytes[4..]);
     let identity = u64::from_le_bytes(identity);
+    if routes.tombstone(routing).is_some() && routes.peer_may_allocate(routing) {
+        // Bound here early and removed since: the announcement only
+        // records the peer's allocation (its frames for it are dropped as
+        // for any actor we removed).
+        routes.note_peer_allocation(routing);
+        return Ok(());
+    }
     let Some(entry) = routes.entries.get(&manager) else {
         if routes.tombstone(manager).is_some() {
             // We removed its manager meanwhile: it shares the removal.

@@ -102,6 +102,7 @@ mod reply;
 mod routes;
 mod spec;
 
+pub use deliver::UNBOUND_LIMIT;
 pub use destroy::{BadMessage, BadMessageHook, BadMessageReport, DestroyReason};
 pub use event_loop::{CompressKey, EventLoop, Priority};
 pub use handle::{ActorHandle, ActorSendError};

@@ -183,6 +183,19 @@ impl Routes {
         routing != 0 && !self.is_ours(routing) && routing > self.last_peer
     }
 
+    /// Whether `routing` is the peer's managed endpoint not yet bound here.
+    pub(super) fn is_unbound(&self, routing: u32) -> bool {
+        self.entries
+            .get(&routing)
+            .is_some_and(|entry| matches!(entry.state, State::Unbound(_)))
+    }
+
+    /// Records that the peer allocated `routing` (an announcement for an
+    /// actor we already removed).
+    pub(super) fn note_peer_allocation(&mut self, routing: u32) {
+        self.last_peer = self.last_peer.max(routing);
+    }
+
     /// Records an actor bound (by a managed endpoint) before the peer's
     /// announcement of it arrived: the peer's allocation order is checked
     /// when the announcement comes.

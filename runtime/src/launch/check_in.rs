@@ -23,6 +23,8 @@ use crate::{Endpoint, ProtocolSide};
 const CHECK_IN: &[u8] = b"machproto check-in v1";
 /// How often the launcher looks at the child while it waits.
 const POLL: Duration = Duration::from_millis(10);
+/// Check-ins from other processes the launcher refuses before it gives up.
+const MAX_IMPOSTORS: u32 = 16;
 
 /// What the launcher knows of the process it started.
 pub(crate) trait Launchee {
@@ -40,22 +42,29 @@ pub(crate) fn serve<S: ProtocolSide>(
     deadline: Instant,
     endpoint: Endpoint<S>,
 ) -> Result<(), LaunchError> {
+    let mut impostors = 0;
+    let mut impostor = None;
     loop {
         let now = Instant::now();
-        if now >= deadline {
-            return Err(LaunchError::TimedOut);
+        if now >= deadline || impostors >= MAX_IMPOSTORS {
+            // Someone else's check-in says more than a plain timeout.
+            return Err(match impostor {
+                Some(actual) => LaunchError::WrongIdentity {
+                    expected: launchee.pid(),
+                    actual,
+                },
+                None => LaunchError::TimedOut,
+            });
         }
         match bootstrap.recv(Some(POLL.min(deadline - now))) {
-            Ok(received) => {
-                if received.sender.pid != launchee.pid() {
-                    // The message and the right it carries are dropped.
-                    return Err(LaunchError::WrongIdentity {
-                        expected: launchee.pid(),
-                        actual: received.sender.pid,
-                    });
-                }
-                return answer(received.message, endpoint);
+            Ok(received) if received.sender.pid != launchee.pid() => {
+                // Refused: the message and its reply right are dropped (the
+                // sender sees `Refused`), and the launched child may still
+                // check in.
+                impostors += 1;
+                impostor = Some(received.sender.pid);
             }
+            Ok(received) => return answer(received.message, endpoint),
             Err(RecvError::Timeout) => {
                 if let Some(status) = launchee.exited() {
                     return Err(LaunchError::ExitedBeforeCheckIn(status));

@@ -93,8 +93,9 @@ pub enum LaunchError {
     /// No check-in (launcher) or no answer (child) before the timeout. The
     /// launcher kills a child that did not check in.
     TimedOut,
-    /// A process other than the launched child checked in. The launcher
-    /// kills the child it started.
+    /// Only processes other than the launched child checked in (each was
+    /// refused) before the timeout. The launcher kills the child it
+    /// started.
     WrongIdentity {
         /// The launched child's pid.
         expected: u32,
@@ -207,10 +208,15 @@ impl Launch {
             mut command,
             timeout,
         } = self;
+        let deadline = Instant::now().checked_add(timeout).ok_or_else(|| {
+            LaunchError::Setup(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the check-in timeout is too long",
+            ))
+        })?;
         let bootstrap = rendezvous::Bootstrap::open().map_err(LaunchError::Setup)?;
         bootstrap.prepare(&mut command);
         let child = command.spawn().map_err(LaunchError::Spawn)?;
-        let deadline = Instant::now() + timeout;
         // Only the child holds the way in from now on.
         let bootstrap = bootstrap.into_receive_right();
         let mut launchee = Spawned(child);

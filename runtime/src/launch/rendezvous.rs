@@ -29,6 +29,8 @@ impl Bootstrap {
         let crate::right::Handle::Os(inherited) = send.handle else {
             return Err(std::io::Error::other("the port is not a descriptor"));
         };
+        // Not 0 to 2, which the child's standard streams take over.
+        let inherited = rustix::io::fcntl_dupfd_cloexec(&inherited, 3)?;
         Ok(Bootstrap { receive, inherited })
     }
 
@@ -104,6 +106,16 @@ impl Found {
             .ok_or_else(|| LaunchError::NotLaunched(format!("no descriptor in {BOOTSTRAP_VAR}")))?;
         let fd = crate::platform::take_inherited(number)
             .map_err(|error| LaunchError::NotLaunched(format!("descriptor {number}: {error}")))?;
+        // A port is a sequenced-packet socket: anything else at that
+        // number (reused after an `exec`, say) is not ours to use.
+        let kind = rustix::net::sockopt::socket_type(&fd);
+        if kind != Ok(rustix::net::SocketType::SEQPACKET) {
+            // Not ours: leave it open for whoever owns it.
+            let _ = std::os::fd::IntoRawFd::into_raw_fd(fd);
+            return Err(LaunchError::NotLaunched(format!(
+                "descriptor {number} is not a launcher's port"
+            )));
+        }
         Ok(SendRight {
             handle: crate::right::Handle::Os(fd),
         })

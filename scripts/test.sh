@@ -10,4 +10,4 @@ cargo test --workspace --doc
 # the same platform test suite, plus the simulator's conformance tests.
 cargo test -p machproto-runtime --features mach-sim --all-targets
 # Generated protocol code end to end over the Mach backend, too.
-cargo test -p machproto-tests --features mach-sim --test generated_actors --test generated_tree --test managed_endpoints --test generated_rights --test include_protocol --test generated_bridge
+cargo test -p machproto-tests --features mach-sim --test generated_actors --test generated_tree --test managed_endpoints --test generated_rights --test include_protocol --test generated_bridge --test every_protocol

@@ -99,7 +99,7 @@ pub(super) struct Link {
     /// Whether a pump job is queued and has not started draining.
     pub(super) pump_queued: AtomicBool,
     /// Arrivals the I/O thread has handed this channel.
-    pub(super) arrivals: AtomicU64,
+    pub(super) arrivals: Arc<AtomicU64>,
     /// The watched ports of our managed endpoints not yet bound or
     /// dropped, by the actor's routing id.
     pub(super) watches: Mutex<HashMap<u32, crate::channel::PortWatch>>,
@@ -152,9 +152,12 @@ impl<S: ActorSide> Endpoint<S> {
         // takes what came before).
         let slot: Arc<OnceLock<Weak<Link>>> = Arc::new(OnceLock::new());
         let notify_slot = Arc::clone(&slot);
+        // Counted from the first arrival, even one before the link exists.
+        let arrivals = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&arrivals);
         let notify = Arc::new(move || {
+            counted.fetch_add(1, Ordering::Relaxed);
             if let Some(link) = notify_slot.get().and_then(Weak::upgrade) {
-                link.arrivals.fetch_add(1, Ordering::Relaxed);
                 schedule_pump(&link);
             }
         });
@@ -176,7 +179,7 @@ impl<S: ActorSide> Endpoint<S> {
             hook: options.on_bad_message.clone(),
             pump: Mutex::new(Some(Box::new(bound))),
             pump_queued: AtomicBool::new(false),
-            arrivals: AtomicU64::new(0),
+            arrivals,
             watches: Mutex::new(HashMap::new()),
         });
         set_host(nonce, S::SIDE, Some(event_loop.id()));

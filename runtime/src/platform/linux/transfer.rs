@@ -2,17 +2,14 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{self, IoSlice, IoSliceMut, Write};
+use std::io::{self, IoSlice, Write};
 use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::FileExt;
 
 use rustix::fs::{MemfdFlags, SealFlags};
 use rustix::io::Errno;
-use rustix::net::{
-    RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, ReturnFlags, SendAncillaryBuffer,
-    SendAncillaryMessage, SendFlags, recvmsg, sendmsg,
-};
+use rustix::net::{SendAncillaryBuffer, SendAncillaryMessage, SendFlags, sendmsg};
 
 use super::frame::{
     HEADER_LEN, Header, INLINE_MAX, KERNEL_MAX_FDS, MAX_RIGHTS, OUT_OF_LINE, OVERFLOW,
@@ -271,46 +268,31 @@ fn recv_packet(fd: BorrowedFd<'_>, wait: bool) -> Result<Packet, RecvError> {
 fn recv_packet_once(fd: BorrowedFd<'_>, wait: bool) -> Result<Packet, RecvError> {
     BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
-        let mut space = [MaybeUninit::<u8>::uninit();
-            rustix::cmsg_space!(ScmRights(KERNEL_MAX_FDS), ScmCredentials(1))];
-        let mut control = RecvAncillaryBuffer::new(&mut space);
-        let mut flags = RecvFlags::CMSG_CLOEXEC;
-        if !wait {
-            flags |= RecvFlags::DONTWAIT;
-        }
         let received = loop {
-            let mut iov = [IoSliceMut::new(&mut buffer[..])];
-            match recvmsg(fd, &mut iov, &mut control, flags) {
+            match recvmsg_raw(fd, &mut buffer[..], wait) {
                 Ok(received) => break received,
                 Err(Errno::INTR) => continue,
                 Err(Errno::AGAIN) => return Err(RecvError::Timeout),
                 Err(errno) => return Err(RecvError::Io(errno.into())),
             }
         };
-        let mut fds = Vec::new();
-        let mut sender = None;
-        for message in control.drain() {
-            match message {
-                RecvAncillaryMessage::ScmRights(received_fds) => fds.extend(received_fds),
-                RecvAncillaryMessage::ScmCredentials(ucred) => {
-                    sender = Some(Credentials {
-                        pid: ucred.pid.as_raw_nonzero().get() as u32,
-                        uid: ucred.uid.as_raw(),
-                    });
-                }
-                _ => {}
-            }
-        }
-        if received.flags.contains(ReturnFlags::CTRUNC) {
+        let RawReceived {
+            bytes,
+            fds,
+            sender,
+            control_truncated,
+            truncated,
+        } = received;
+        if control_truncated {
             return Err(RecvError::Malformed(Malformed::ControlTruncated));
         }
-        if received.flags.contains(ReturnFlags::TRUNC) {
+        if truncated {
             return Err(RecvError::Malformed(Malformed::Oversized));
         }
-        if received.bytes == 0 && fds.is_empty() && peer_closed(fd) {
+        if bytes == 0 && fds.is_empty() && peer_closed(fd) {
             return Err(RecvError::PeerGone);
         }
-        let frame = &buffer[..received.bytes];
+        let frame = &buffer[..bytes];
         let header = Header::decode(frame);
         let (kinds, payload) = match header {
             Ok(header) => {
@@ -329,6 +311,104 @@ fn recv_packet_once(fd: BorrowedFd<'_>, wait: bool) -> Result<Packet, RecvError>
             fds,
             sender,
         })
+    })
+}
+
+/// What one `recvmsg` gave.
+struct RawReceived {
+    bytes: usize,
+    fds: Vec<OwnedFd>,
+    sender: Option<Credentials>,
+    control_truncated: bool,
+    truncated: bool,
+}
+
+/// Room for the most descriptors one message carries, and credentials.
+const CONTROL_LEN: usize = rustix::cmsg_space!(ScmRights(KERNEL_MAX_FDS), ScmCredentials(1));
+
+/// One `recvmsg` into `buffer`, its control messages parsed here rather
+/// than by rustix: rustix reads `SCM_CREDENTIALS` into a type whose pid may
+/// not be 0, and the kernel reports 0 for a sender outside our pid
+/// namespace (the parent of a sandboxed child in a namespace of its own).
+/// Received descriptors are close-on-exec and owned at once.
+fn recvmsg_raw(fd: BorrowedFd<'_>, buffer: &mut [u8], wait: bool) -> Result<RawReceived, Errno> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    // u64 words: the control buffer must be aligned for `cmsghdr`.
+    let mut control = [0u64; CONTROL_LEN.div_ceil(8)];
+    let mut iov = libc::iovec {
+        iov_base: buffer.as_mut_ptr().cast(),
+        iov_len: buffer.len(),
+    };
+    // SAFETY: `msghdr` is plain data; all-zero is a valid empty header.
+    let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
+    header.msg_iov = &mut iov;
+    header.msg_iovlen = 1;
+    header.msg_control = control.as_mut_ptr().cast();
+    header.msg_controllen = std::mem::size_of_val(&control) as _;
+    let mut flags = libc::MSG_CMSG_CLOEXEC;
+    if !wait {
+        flags |= libc::MSG_DONTWAIT;
+    }
+    // SAFETY: `header` points at `iov` (our buffer, with its length) and at
+    // `control` (with its length), all alive across the call.
+    let read = unsafe { libc::recvmsg(fd.as_raw_fd(), &mut header, flags) };
+    if read < 0 {
+        return Err(Errno::from_io_error(&io::Error::last_os_error()).unwrap_or(Errno::IO));
+    }
+    let mut fds = Vec::new();
+    let mut sender = None;
+    // SAFETY: `header` was filled by the kernel: its control pointer and
+    // length describe the messages it wrote into `control`.
+    let mut message = unsafe { libc::CMSG_FIRSTHDR(&header) };
+    while !message.is_null() {
+        // SAFETY: `message` is non-null and points at a complete `cmsghdr`
+        // inside `control` (the CMSG macros check the bounds).
+        let (level, kind, len) = unsafe {
+            (
+                (*message).cmsg_level,
+                (*message).cmsg_type,
+                (*message).cmsg_len,
+            )
+        };
+        // SAFETY: as above; the data follows the header.
+        let data = unsafe { libc::CMSG_DATA(message) };
+        // SAFETY: as above; the header's own size, for the data's length.
+        // `cmsg_len` is a `size_t` here and a `socklen_t` on other libcs.
+        #[allow(clippy::unnecessary_cast)]
+        let data_len = (len as usize).saturating_sub(unsafe { libc::CMSG_LEN(0) } as usize);
+        match (level, kind) {
+            (libc::SOL_SOCKET, libc::SCM_RIGHTS) => {
+                for index in 0..data_len / std::mem::size_of::<libc::c_int>() {
+                    // SAFETY: `index` stays inside the data the kernel wrote;
+                    // each entry is a descriptor it just installed for us.
+                    let raw =
+                        unsafe { std::ptr::read_unaligned(data.cast::<libc::c_int>().add(index)) };
+                    // SAFETY: a new descriptor that nothing else owns.
+                    fds.push(unsafe { OwnedFd::from_raw_fd(raw) });
+                }
+            }
+            (libc::SOL_SOCKET, libc::SCM_CREDENTIALS)
+                if data_len >= std::mem::size_of::<libc::ucred>() =>
+            {
+                // SAFETY: the data holds a whole `ucred` (checked), plain
+                // integers whatever their values.
+                let credentials = unsafe { std::ptr::read_unaligned(data.cast::<libc::ucred>()) };
+                sender = Some(Credentials {
+                    pid: credentials.pid as u32,
+                    uid: credentials.uid,
+                });
+            }
+            _ => {}
+        }
+        // SAFETY: `message` is a header of `header`'s control buffer.
+        message = unsafe { libc::CMSG_NXTHDR(&header, message) };
+    }
+    Ok(RawReceived {
+        bytes: read as usize,
+        fds,
+        sender,
+        control_truncated: header.msg_flags & libc::MSG_CTRUNC != 0,
+        truncated: header.msg_flags & libc::MSG_TRUNC != 0,
     })
 }
 

@@ -296,11 +296,14 @@ impl EventLoop {
     pub fn stop(&self) {
         let mut queue = self.lock();
         queue.stopped = true;
-        queue.jobs.clear();
+        // Dropped once the queue is unlocked: what a job holds may post to
+        // this loop as it goes.
+        let dropped = std::mem::take(&mut queue.jobs);
         queue.compressed.clear();
         queue.keys.clear();
         let kernel = queue.in_kernel.then(|| queue.kernel.clone()).flatten();
         drop(queue);
+        drop(dropped);
         if let Some(kernel) = kernel {
             kernel.wake();
         }

@@ -138,35 +138,54 @@ fn side_byte(side: Side) -> u8 {
     }
 }
 
+/// Writes which protocol side `S` is, as endpoints carry it.
+pub(crate) fn put_side<S: ProtocolSide>(encoder: &mut Encoder) {
+    encoder.put_bytes(&protocol_identity(S::PROTOCOL).to_le_bytes());
+    encoder.put_u8(side_byte(S::SIDE));
+}
+
+/// Reads what [`put_side`] wrote: the protocol's identity and the side.
+pub(crate) fn take_side(decoder: &mut Decoder<'_>) -> Result<(u64, u8), DecodeError> {
+    Ok((u64::decode(decoder)?, decoder.take_u8()?))
+}
+
+/// Whether what [`take_side`] read names side `S`; the error names what
+/// was expected, after `kind` (`""`, or `"managed "`).
+pub(crate) fn check_side<S: ProtocolSide>(
+    (identity, side): (u64, u8),
+    kind: &str,
+) -> Result<(), DecodeError> {
+    if identity == protocol_identity(S::PROTOCOL) && side == side_byte(S::SIDE) {
+        return Ok(());
+    }
+    let suffix = match S::SIDE {
+        Side::Parent => "Parent",
+        Side::Child => "Child",
+    };
+    Err(DecodeError::new(DecodeErrorKind::WrongEndpoint {
+        expected: format!("{kind}{}{suffix}", S::PROTOCOL),
+    }))
+}
+
 impl<S: ProtocolSide> MachMessage for Endpoint<S> {
     const MIN_ENCODED_SIZE: usize = 8 + 1 + 16 + 4 + 4;
 
     fn encode(self, encoder: &mut Encoder) -> Result<(), EncodeError> {
-        encoder.put_bytes(&protocol_identity(S::PROTOCOL).to_le_bytes());
-        encoder.put_u8(side_byte(S::SIDE));
+        put_side::<S>(encoder);
         encoder.put_bytes(&self.nonce.to_le_bytes());
         self.receive.encode(encoder)?;
         self.send.encode(encoder)
     }
 
     fn decode(decoder: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        let identity = u64::decode(decoder)?;
-        let side = decoder.take_u8()?;
+        let side = take_side(decoder)?;
         let nonce = u128::decode(decoder)?;
         // Claim the rights before judging the header, so that a rejected
         // endpoint's rights are released here and cannot be claimed by a
         // later field.
         let receive = ReceiveRight::decode(decoder)?;
         let send = SendRight::decode(decoder)?;
-        if identity != protocol_identity(S::PROTOCOL) || side != side_byte(S::SIDE) {
-            let suffix = match S::SIDE {
-                Side::Parent => "Parent",
-                Side::Child => "Child",
-            };
-            return Err(DecodeError::new(DecodeErrorKind::WrongEndpoint {
-                expected: format!("{}{suffix}", S::PROTOCOL),
-            }));
-        }
+        check_side::<S>(side, "")?;
         Ok(Endpoint::from_parts(receive, send, nonce))
     }
 }

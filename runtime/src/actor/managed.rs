@@ -27,11 +27,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::channel::{ChannelEvent, FrameFlags, FrameHeader, PortWatch};
-use crate::endpoint::{ProtocolSide, Side, protocol_identity};
+use crate::endpoint::{ProtocolSide, check_side, protocol_identity, put_side, take_side};
 use crate::right::SendRight;
-use crate::wire::{
-    DecodeError, DecodeErrorKind, Decoder, EncodeError, Encoder, MachMessage, Message,
-};
+use crate::wire::{DecodeError, Decoder, EncodeError, Encoder, MachMessage, Message};
 
 use super::destroy::{BadMessage, DestroyReason};
 use super::handle::{ActorHandle, ActorSendError};
@@ -99,19 +97,11 @@ impl<S: ProtocolSide> fmt::Display for ManagedBindError<S> {
 
 impl<S: ProtocolSide> std::error::Error for ManagedBindError<S> {}
 
-fn side_byte(side: Side) -> u8 {
-    match side {
-        Side::Parent => 0,
-        Side::Child => 1,
-    }
-}
-
 impl<S: ProtocolSide> MachMessage for ManagedEndpoint<S> {
     const MIN_ENCODED_SIZE: usize = 8 + 1 + 16 + 4 + 4 + SendRight::MIN_ENCODED_SIZE;
 
     fn encode(self, encoder: &mut Encoder) -> Result<(), EncodeError> {
-        encoder.put_bytes(&protocol_identity(S::PROTOCOL).to_le_bytes());
-        encoder.put_u8(side_byte(S::SIDE));
+        put_side::<S>(encoder);
         encoder.put_bytes(&self.channel.to_le_bytes());
         encoder.put_bytes(&self.manager.to_le_bytes());
         encoder.put_bytes(&self.routing.to_le_bytes());
@@ -119,23 +109,14 @@ impl<S: ProtocolSide> MachMessage for ManagedEndpoint<S> {
     }
 
     fn decode(decoder: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        let identity = u64::decode(decoder)?;
-        let side = decoder.take_u8()?;
+        let side = take_side(decoder)?;
         let channel = u128::decode(decoder)?;
         let manager = u32::decode(decoder)?;
         let routing = u32::decode(decoder)?;
         // Claimed before the header is judged, so a refused endpoint's
         // right is released here.
         let token = SendRight::decode(decoder)?;
-        if identity != protocol_identity(S::PROTOCOL) || side != side_byte(S::SIDE) {
-            let suffix = match S::SIDE {
-                Side::Parent => "Parent",
-                Side::Child => "Child",
-            };
-            return Err(DecodeError::new(DecodeErrorKind::WrongEndpoint {
-                expected: format!("managed {}{suffix}", S::PROTOCOL),
-            }));
-        }
+        check_side::<S>(side, "managed ")?;
         Ok(ManagedEndpoint {
             channel,
             manager,

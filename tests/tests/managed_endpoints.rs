@@ -147,6 +147,34 @@ fn pair(gpu_loop: &EventLoop, content_loop: &EventLoop, log: &Log) -> Pair {
     Pair { gpu, content, bad }
 }
 
+impl Pair {
+    /// Neither side reported a bad message.
+    fn assert_no_bad_message(&self) {
+        let bad = self.bad.lock().unwrap();
+        assert!(bad.is_empty(), "{bad:?}");
+    }
+
+    /// The channel still answers a call.
+    fn assert_serving(&self) {
+        let answer = self.content.lookup("k".into()).unwrap().wait(WAIT).unwrap();
+        assert_eq!(answer.map(|r| r.slot), Ok(1));
+    }
+}
+
+fn gpu_texture(log: &Log, name: &'static str) -> GpuTexture {
+    GpuTexture {
+        log: log.clone(),
+        name,
+    }
+}
+
+fn content_texture(log: &Log, name: &'static str) -> ContentTexture {
+    ContentTexture {
+        log: log.clone(),
+        name,
+    }
+}
+
 fn loops() -> (EventLoop, EventLoop) {
     (
         EventLoop::spawn("gpu").unwrap().0,
@@ -161,10 +189,7 @@ fn an_endpoint_bound_after_its_announcement_gets_what_was_sent_before() {
     let pair = pair(&gpu_loop, &content_loop, &log);
     let (texture, endpoint) = pair
         .gpu
-        .open_texture_endpoint(GpuTexture {
-            log: log.clone(),
-            name: "a",
-        })
+        .open_texture_endpoint(gpu_texture(&log, "a"))
         .unwrap();
     // Sent before anyone binds it: it waits on the content side.
     texture.update(SharedMemory::new(4096).unwrap()).unwrap();
@@ -173,15 +198,7 @@ fn an_endpoint_bound_after_its_announcement_gets_what_was_sent_before() {
     log.wait_line("content invalidate 1");
     assert!(!log.lines().iter().any(|l| l.contains("update")));
 
-    let bound = TextureChild::bind(
-        endpoint,
-        &pair.content,
-        ContentTexture {
-            log: log.clone(),
-            name: "a",
-        },
-    )
-    .unwrap();
+    let bound = TextureChild::bind(endpoint, &pair.content, content_texture(&log, "a")).unwrap();
     log.wait_line("content a update 4096");
     texture.update(SharedMemory::new(8192).unwrap()).unwrap();
     log.wait_line("content a update 8192");
@@ -190,11 +207,7 @@ fn an_endpoint_bound_after_its_announcement_gets_what_was_sent_before() {
     bound.delete().unwrap();
     log.wait_line("gpu a Deletion");
     log.wait_line("content a Deletion");
-    assert!(
-        pair.bad.lock().unwrap().is_empty(),
-        "{:?}",
-        pair.bad.lock().unwrap()
-    );
+    pair.assert_no_bad_message();
     gpu_loop.stop();
     content_loop.stop();
 }
@@ -207,22 +220,12 @@ fn an_endpoint_bound_at_once_may_overtake_its_announcement() {
     for round in 0..20 {
         let (texture, endpoint) = pair
             .gpu
-            .open_texture_endpoint(GpuTexture {
-                log: log.clone(),
-                name: "quick",
-            })
+            .open_texture_endpoint(gpu_texture(&log, "quick"))
             .unwrap();
         // Bound before the content's loop has pumped the announcement, as
         // often as not.
-        let bound = TextureChild::bind(
-            endpoint,
-            &pair.content,
-            ContentTexture {
-                log: log.clone(),
-                name: "quick",
-            },
-        )
-        .unwrap();
+        let bound =
+            TextureChild::bind(endpoint, &pair.content, content_texture(&log, "quick")).unwrap();
         // Whole pages: the Mach backend rounds regions up to them.
         let size = 4096 * (round + 1);
         texture.update(SharedMemory::new(size).unwrap()).unwrap();
@@ -230,15 +233,7 @@ fn an_endpoint_bound_at_once_may_overtake_its_announcement() {
         bound.delete().unwrap();
     }
     // The channel is healthy and every one of them ended once per side.
-    assert_eq!(
-        pair.content
-            .lookup("k".into())
-            .unwrap()
-            .wait(WAIT)
-            .unwrap()
-            .map(|r| r.slot),
-        Ok(1)
-    );
+    pair.assert_serving();
     let deadline = Instant::now() + WAIT;
     while log
         .lines()
@@ -250,11 +245,7 @@ fn an_endpoint_bound_at_once_may_overtake_its_announcement() {
         assert!(Instant::now() < deadline, "{:?}", log.lines());
         std::thread::sleep(Duration::from_millis(2));
     }
-    assert!(
-        pair.bad.lock().unwrap().is_empty(),
-        "{:?}",
-        pair.bad.lock().unwrap()
-    );
+    pair.assert_no_bad_message();
     gpu_loop.stop();
     content_loop.stop();
 }
@@ -266,10 +257,7 @@ fn an_endpoint_dropped_unbound_ends_the_openers_side() {
     let pair = pair(&gpu_loop, &content_loop, &log);
     let (texture, endpoint) = pair
         .gpu
-        .open_texture_endpoint(GpuTexture {
-            log: log.clone(),
-            name: "dropped",
-        })
+        .open_texture_endpoint(gpu_texture(&log, "dropped"))
         .unwrap();
     // Something queued for it on the content side is dropped with it.
     texture.update(SharedMemory::new(4096).unwrap()).unwrap();
@@ -281,25 +269,13 @@ fn an_endpoint_dropped_unbound_ends_the_openers_side() {
         Err(machproto_runtime::actor::ActorSendError::Destroyed(_))
     ));
     // The channel carries on; the content side never saw the texture.
-    assert_eq!(
-        pair.content
-            .lookup("k".into())
-            .unwrap()
-            .wait(WAIT)
-            .unwrap()
-            .map(|r| r.slot),
-        Ok(1)
-    );
+    pair.assert_serving();
     assert!(
         !log.lines().iter().any(|l| l.starts_with("content dropped")),
         "{:?}",
         log.lines()
     );
-    assert!(
-        pair.bad.lock().unwrap().is_empty(),
-        "{:?}",
-        pair.bad.lock().unwrap()
-    );
+    pair.assert_no_bad_message();
     gpu_loop.stop();
     content_loop.stop();
 }
@@ -312,62 +288,33 @@ fn an_endpoint_offered_to_the_wrong_channel_or_manager_comes_back() {
     let second = pair(&gpu_loop, &content_loop, &log);
     let (_texture, endpoint) = first
         .gpu
-        .open_texture_endpoint(GpuTexture {
-            log: log.clone(),
-            name: "lost",
-        })
+        .open_texture_endpoint(gpu_texture(&log, "lost"))
         .unwrap();
-    let endpoint = match TextureChild::bind(
-        endpoint,
-        &second.content,
-        ContentTexture {
-            log: log.clone(),
-            name: "lost",
-        },
-    ) {
-        Err(ManagedBindError::WrongChannel(endpoint)) => endpoint,
-        other => panic!("expected WrongChannel, got {other:?}"),
-    };
+    let endpoint =
+        match TextureChild::bind(endpoint, &second.content, content_texture(&log, "lost")) {
+            Err(ManagedBindError::WrongChannel(endpoint)) => endpoint,
+            other => panic!("expected WrongChannel, got {other:?}"),
+        };
     // Another actor of the right channel is not its manager either.
     let (_other, other_endpoint) = first
         .gpu
-        .open_texture_endpoint(GpuTexture {
-            log: log.clone(),
-            name: "other",
-        })
+        .open_texture_endpoint(gpu_texture(&log, "other"))
         .unwrap();
     let other = TextureChild::bind(
         other_endpoint,
         &first.content,
-        ContentTexture {
-            log: log.clone(),
-            name: "other",
-        },
+        content_texture(&log, "other"),
     )
     .unwrap();
-    let endpoint = match TextureChild::bind(
-        endpoint,
-        &other,
-        ContentTexture {
-            log: log.clone(),
-            name: "lost",
-        },
-    ) {
+    let endpoint = match TextureChild::bind(endpoint, &other, content_texture(&log, "lost")) {
         Err(ManagedBindError::WrongManager(endpoint)) => endpoint,
         other => panic!("expected WrongManager, got {other:?}"),
     };
     // Handed back, it binds where it belongs.
-    let bound = TextureChild::bind(
-        endpoint,
-        &first.content,
-        ContentTexture {
-            log: log.clone(),
-            name: "lost",
-        },
-    );
+    let bound = TextureChild::bind(endpoint, &first.content, content_texture(&log, "lost"));
     assert!(bound.is_ok());
-    assert!(first.bad.lock().unwrap().is_empty());
-    assert!(second.bad.lock().unwrap().is_empty());
+    first.assert_no_bad_message();
+    second.assert_no_bad_message();
     gpu_loop.stop();
     content_loop.stop();
 }
@@ -379,10 +326,7 @@ fn an_endpoint_whose_actor_was_deleted_first_binds_to_nothing() {
     let pair = pair(&gpu_loop, &content_loop, &log);
     let (texture, endpoint) = pair
         .gpu
-        .open_texture_endpoint(GpuTexture {
-            log: log.clone(),
-            name: "early-deleted",
-        })
+        .open_texture_endpoint(gpu_texture(&log, "early-deleted"))
         .unwrap();
     texture.update(SharedMemory::new(4096).unwrap()).unwrap();
     // The opener deletes it before anyone bound it.
@@ -394,26 +338,11 @@ fn an_endpoint_whose_actor_was_deleted_first_binds_to_nothing() {
     let bound = TextureChild::bind(
         endpoint,
         &pair.content,
-        ContentTexture {
-            log: log.clone(),
-            name: "early-deleted",
-        },
+        content_texture(&log, "early-deleted"),
     );
     assert!(matches!(bound, Err(ManagedBindError::Gone(_))), "{bound:?}");
-    assert_eq!(
-        pair.content
-            .lookup("k".into())
-            .unwrap()
-            .wait(WAIT)
-            .unwrap()
-            .map(|r| r.slot),
-        Ok(1)
-    );
-    assert!(
-        pair.bad.lock().unwrap().is_empty(),
-        "{:?}",
-        pair.bad.lock().unwrap()
-    );
+    pair.assert_serving();
+    pair.assert_no_bad_message();
     gpu_loop.stop();
     content_loop.stop();
 }
@@ -426,21 +355,11 @@ fn an_endpoint_bound_and_deleted_before_its_announcement_is_no_violation() {
     for _ in 0..20 {
         let (_texture, endpoint) = pair
             .gpu
-            .open_texture_endpoint(GpuTexture {
-                log: log.clone(),
-                name: "brief",
-            })
+            .open_texture_endpoint(gpu_texture(&log, "brief"))
             .unwrap();
         // Bound and deleted at once: the announcement often comes after.
-        let bound = TextureChild::bind(
-            endpoint,
-            &pair.content,
-            ContentTexture {
-                log: log.clone(),
-                name: "brief",
-            },
-        )
-        .unwrap();
+        let bound =
+            TextureChild::bind(endpoint, &pair.content, content_texture(&log, "brief")).unwrap();
         bound.delete().unwrap();
     }
     log.wait_for("every brief texture's end on both sides", |lines| {
@@ -452,20 +371,8 @@ fn an_endpoint_bound_and_deleted_before_its_announcement_is_no_violation() {
     });
     // The late announcements were taken for what they are: the channel is
     // healthy.
-    assert_eq!(
-        pair.content
-            .lookup("k".into())
-            .unwrap()
-            .wait(WAIT)
-            .unwrap()
-            .map(|r| r.slot),
-        Ok(1)
-    );
-    assert!(
-        pair.bad.lock().unwrap().is_empty(),
-        "{:?}",
-        pair.bad.lock().unwrap()
-    );
+    pair.assert_serving();
+    pair.assert_no_bad_message();
     gpu_loop.stop();
     content_loop.stop();
 }

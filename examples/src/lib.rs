@@ -52,33 +52,13 @@ pub mod protocols {
 
 /// App types the compositor protocol names with `using`.
 pub mod geom {
-    use machproto_runtime::wire::{Decoder, Encoder};
-    use machproto_runtime::{DecodeError, EncodeError, MachMessage};
-
     /// A point in surface coordinates.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, machproto_macros::MachMessage)]
     pub struct Point {
         /// Horizontal.
         pub x: i32,
         /// Vertical.
         pub y: i32,
-    }
-
-    // Written by hand to show what `#[derive(MachMessage)]` would write.
-    impl MachMessage for Point {
-        const MIN_ENCODED_SIZE: usize = 8;
-
-        fn encode(self, encoder: &mut Encoder) -> Result<(), EncodeError> {
-            self.x.encode(encoder)?;
-            self.y.encode(encoder)
-        }
-
-        fn decode(decoder: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-            Ok(Point {
-                x: i32::decode(decoder)?,
-                y: i32::decode(decoder)?,
-            })
-        }
     }
 }
 

@@ -93,20 +93,26 @@ fn gpu(right: Right) -> Result<(), String> {
     Ok(())
 }
 
-/// A content process: the child side of the bridge.
-fn content(right: Right) -> Result<(), String> {
+/// A content process's start: the child side of the bridge it fetches
+/// from its parent, open on a loop of its own.
+fn open_content(right: Right) -> Result<(SceneChildHandle, Log, EventLoop), String> {
     let parent = to_parent(right)?;
     let HandChild { endpoint } = fetch(&parent)?;
     let (event_loop, _) = EventLoop::spawn("content-loop").map_err(|e| e.to_string())?;
     let log = Log::default();
-    let options = ActorOptions::new("content");
     let scene = SceneChildHandle::open(
         endpoint,
         &event_loop,
-        &options,
+        &ActorOptions::new("content"),
         ChildScene { log: log.clone() },
     )
     .map_err(|e| e.to_string())?;
+    Ok((scene, log, event_loop))
+}
+
+/// A content process: the child side of the bridge.
+fn content(right: Right) -> Result<(), String> {
+    let (scene, log, _event_loop) = open_content(right)?;
     expect(&log, "child ping 7")?;
     let layer = scene
         .layer("a", ChildLayer::new(&log, "a"))
@@ -167,18 +173,7 @@ fn actors_on_an_endpoint_pair_handed_to_two_children_talk_directly() {
 
 /// Builds a small tree of layers, then streams notes until killed.
 fn content_streams(right: Right) -> Result<(), String> {
-    let parent = to_parent(right)?;
-    let HandChild { endpoint } = fetch(&parent)?;
-    let (event_loop, _) = EventLoop::spawn("content-loop").map_err(|e| e.to_string())?;
-    let log = Log::default();
-    let options = ActorOptions::new("content");
-    let scene = SceneChildHandle::open(
-        endpoint,
-        &event_loop,
-        &options,
-        ChildScene { log: log.clone() },
-    )
-    .map_err(|e| e.to_string())?;
+    let (scene, log, _event_loop) = open_content(right)?;
     let a = scene
         .layer("a", ChildLayer::new(&log, "a"))
         .map_err(|e| e.to_string())?;

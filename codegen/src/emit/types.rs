@@ -1,6 +1,8 @@
 //! Declared types: structs, C-like enums, unions and aliases, each with
 //! its `MachMessage` impl.
 
+use std::borrow::Cow;
+
 use super::codec::{decode_field, decode_fn, encode, encode_field, min_size};
 use super::text::{Doc, Writer, ident, string, type_doc};
 use super::{alias_path, case_allow};
@@ -95,6 +97,16 @@ fn decode_signature(decoder: &str, w: &mut Writer) {
     w.indent();
 }
 
+/// Starts a declared type's item: its docs, derives and case allowance.
+/// Returns its name as an identifier.
+fn type_head<'a>(name: &'a str, docs: &[String], derive: &str, w: &mut Writer) -> Cow<'a, str> {
+    w.item();
+    w.docs(docs);
+    w.line(derive);
+    case_allow(name, w);
+    ident(name)
+}
+
 fn emit_struct(
     name: &str,
     docs: &[String],
@@ -102,11 +114,7 @@ fn emit_struct(
     derives: Derives,
     w: &mut Writer,
 ) {
-    let type_name = ident(name);
-    w.item();
-    w.docs(docs);
-    w.line(derive_attr(derives));
-    case_allow(name, w);
+    let type_name = type_head(name, docs, derive_attr(derives), w);
     if fields.is_empty() {
         w.parts(&["pub struct ", &type_name, " {}"]);
     } else {
@@ -167,11 +175,12 @@ fn emit_enum(
     flexible: bool,
     w: &mut Writer,
 ) {
-    let type_name = ident(name);
-    w.item();
-    w.docs(docs);
-    w.line("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]");
-    case_allow(name, w);
+    let type_name = type_head(
+        name,
+        docs,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]",
+        w,
+    );
     w.parts(&["pub enum ", &type_name, " {"]);
     w.indent();
     for (member, _, lines) in members {
@@ -261,11 +270,7 @@ fn emit_union(
     derives: Derives,
     w: &mut Writer,
 ) {
-    let type_name = ident(name);
-    w.item();
-    w.docs(docs);
-    w.line(derive_attr(derives));
-    case_allow(name, w);
+    let type_name = type_head(name, docs, derive_attr(derives), w);
     w.parts(&["pub enum ", &type_name, " {"]);
     w.indent();
     for variant in variants {

@@ -333,8 +333,9 @@ const CONTROL_LEN: usize = rustix::cmsg_space!(ScmRights(KERNEL_MAX_FDS), ScmCre
 /// Received descriptors are close-on-exec and owned at once.
 fn recvmsg_raw(fd: BorrowedFd<'_>, buffer: &mut [u8], wait: bool) -> Result<RawReceived, Errno> {
     use std::os::fd::{AsRawFd, FromRawFd};
-    // u64 words: the control buffer must be aligned for `cmsghdr`.
-    let mut control = [0u64; CONTROL_LEN.div_ceil(8)];
+    // u64 words: the control buffer must be aligned for `cmsghdr`. Left
+    // uninitialised (a hot path): only what the kernel writes is read.
+    let mut control = [MaybeUninit::<u64>::uninit(); CONTROL_LEN.div_ceil(8)];
     let mut iov = libc::iovec {
         iov_base: buffer.as_mut_ptr().cast(),
         iov_len: buffer.len(),

@@ -159,3 +159,165 @@ fn a_sync_call_on_a_closed_channel_is_not_sent() {
         other => panic!("expected a send error, got {other:?}"),
     }
 }
+
+#[test]
+fn a_late_answer_never_reaches_a_later_call() {
+    let (parent, mut child) = pair();
+    let callee = thread::spawn(move || {
+        let mut first = child.recv(WAIT).unwrap();
+        let late = child.responder::<u32>(&mut first).unwrap();
+        // The caller gives up on the first call and makes a second.
+        let mut second = child.recv(WAIT).unwrap();
+        late.respond(1111).unwrap();
+        let responder = child.responder::<u32>(&mut second).unwrap();
+        responder.respond(2222).unwrap();
+        thread::sleep(SHORT);
+        child
+    });
+    let first = parent.call_sync::<u32>(0, DOUBLE, wire::encode(1u32).unwrap(), SHORT);
+    assert!(matches!(first, Err(SyncCallError::Timeout)), "{first:?}");
+    let second = parent.call_sync::<u32>(0, DOUBLE, wire::encode(2u32).unwrap(), WAIT);
+    assert_eq!(second.unwrap(), 2222);
+    drop(callee.join().unwrap());
+}
+
+#[test]
+fn a_call_dropped_on_a_channel_still_open_ends_with_no_reply() {
+    let (parent, mut child) = pair();
+    let callee = thread::spawn(move || {
+        drop(child.recv(WAIT).unwrap());
+        // The channel stays open: its reply route with it.
+        thread::sleep(SHORT * 2);
+        child
+    });
+    let result = parent.call_sync::<u32>(0, DOUBLE, wire::encode(1u32).unwrap(), WAIT);
+    assert!(matches!(result, Err(SyncCallError::NoReply)), "{result:?}");
+    drop(callee.join().unwrap());
+}
+
+#[test]
+fn more_sync_calls_at_once_than_routes_all_get_their_answers() {
+    use machproto_runtime::channel::ROUTE_LIMIT;
+    let calls = ROUTE_LIMIT + 4;
+    let (parent, mut child) = pair();
+    let callee = thread::spawn(move || {
+        // Every call is waiting before the first is answered, so some
+        // must have gone out on one-shot reply ports.
+        let mut frames: Vec<_> = (0..calls).map(|_| child.recv(WAIT).unwrap()).collect();
+        for frame in &mut frames {
+            let responder = child.responder::<u32>(frame).unwrap();
+            let argument: u32 = wire::decode(Message {
+                bytes: std::mem::take(&mut frame.body),
+                rights: std::mem::take(&mut frame.rights),
+            })
+            .unwrap();
+            responder.respond(argument * 2).unwrap();
+        }
+        child
+    });
+    let callers: Vec<_> = (0..calls as u32)
+        .map(|argument| {
+            let outgoing = parent.outgoing().clone();
+            thread::spawn(move || {
+                let body = wire::encode(argument).unwrap();
+                let header = header(DOUBLE, FrameFlags::default(), 0);
+                outgoing.call_sync::<u32>(header, body, WAIT)
+            })
+        })
+        .collect();
+    for (argument, caller) in callers.into_iter().enumerate() {
+        assert_eq!(caller.join().unwrap().unwrap(), argument as u32 * 2);
+    }
+    drop(callee.join().unwrap());
+}
+
+#[test]
+fn broken_route_frames_close_the_channel() {
+    use machproto_runtime::channel::{FrameError, RouteError};
+    let unknown_route = {
+        let mut body = wire::encode(1u32).unwrap();
+        body.bytes.extend_from_slice(&7u32.to_le_bytes());
+        (FrameFlags::SYNC | FrameFlags::ROUTE, body)
+    };
+    let new_route_without_right = {
+        let mut body = wire::encode(1u32).unwrap();
+        body.bytes.extend_from_slice(&8u32.to_le_bytes());
+        let flags = FrameFlags::SYNC | FrameFlags::ROUTE | FrameFlags::NEW_ROUTE;
+        (flags, body)
+    };
+    let cases = [
+        (unknown_route, RouteError::UnknownRoute(7)),
+        (new_route_without_right, RouteError::NoSendRight),
+    ];
+    for ((flags, body), expected) in cases {
+        let (mut parent, child) = pair();
+        child.send(header(DOUBLE, flags, 1), body).unwrap();
+        let error = parent.recv(WAIT).unwrap_err();
+        assert!(
+            matches!(&error, ChannelError::Frame(FrameError::Route(found)) if *found == expected),
+            "{error}"
+        );
+        assert!(matches!(parent.recv(SHORT), Err(ChannelError::Closed(_))));
+    }
+}
+
+#[test]
+fn sync_calls_reuse_one_reply_route() {
+    use machproto_runtime::channel::FrameHeader;
+    let (parent_end, child_end) = machproto_runtime::create_endpoints::<support::Calc>().unwrap();
+    let parent = parent_end.bind("browser", None).unwrap();
+    // The callee is raw, to see the frames as they travel.
+    let (receive, _send, _nonce) = child_end.into_parts();
+    let callee = thread::spawn(move || {
+        let mut route = None;
+        let mut seen = Vec::new();
+        // The caller's hello comes first.
+        receive.recv(Some(WAIT)).unwrap();
+        for _ in 0..3 {
+            let mut message = receive.recv(Some(WAIT)).unwrap().message;
+            let (frame, body) = FrameHeader::decode(&message.bytes).unwrap();
+            let (arguments, id) = body.split_at(body.len() - 4);
+            let argument: u32 = wire::decode(Message {
+                bytes: arguments.to_vec(),
+                rights: Vec::new(),
+            })
+            .unwrap();
+            seen.push((frame.flags, message.rights.len(), id.to_vec()));
+            if frame.flags.contains(FrameFlags::NEW_ROUTE) {
+                let Some(Right::Send(send)) = message.rights.pop() else {
+                    panic!("a new route without its send right");
+                };
+                route = Some(send);
+            }
+            // Status byte "answered", then the value.
+            let mut answer = vec![0u8];
+            answer.extend(wire::encode(argument * 2).unwrap().bytes);
+            let answer = Message {
+                bytes: answer,
+                rights: Vec::new(),
+            };
+            route.as_ref().unwrap().try_send(answer).unwrap();
+        }
+        seen
+    });
+    for argument in 1..=3u32 {
+        let body = wire::encode(argument).unwrap();
+        assert_eq!(
+            parent.call_sync::<u32>(0, DOUBLE, body, WAIT).unwrap(),
+            argument * 2
+        );
+    }
+    let seen = callee.join().unwrap();
+    let call = FrameFlags::SYNC | FrameFlags::ROUTE;
+    let id = seen[0].2.clone();
+    // The first call opens the route with its send right; the others only
+    // name it: no port is made and no right travels.
+    assert_eq!(
+        seen,
+        vec![
+            (call | FrameFlags::NEW_ROUTE, 1, id.clone()),
+            (call, 0, id.clone()),
+            (call, 0, id)
+        ]
+    );
+}

@@ -12,6 +12,8 @@ use crate::common::{
 };
 use crate::{ipc, ours, raw};
 
+/// Names the rows to measure (all when unset).
+const ROWS_VAR: &str = "IPC_COMPARE_ROWS";
 /// Timed repetitions per figure (after a calibrating warm-up).
 const REPS: usize = 7;
 /// How long one timed repetition should take.
@@ -61,7 +63,7 @@ pub(crate) fn main() -> io::Result<()> {
             raw::spawn(pinned)?,
             ipc::spawn(pinned)?,
         ];
-        for row in Row::ALL {
+        for row in Row::ALL.into_iter().filter(|row| wanted(row.name())) {
             let runners = peers
                 .iter_mut()
                 .map(|peer| {
@@ -71,12 +73,14 @@ pub(crate) fn main() -> io::Result<()> {
                 .collect();
             rows.push(record(row.name(), pinned, measure(runners)?));
         }
-        let runners: Vec<Option<Runner<'_>>> = vec![
-            Some(Box::new(ours::port_create)),
-            Some(Box::new(raw::port_create)),
-            Some(Box::new(ipc::port_create)),
-        ];
-        rows.push(record("port_create", pinned, measure(runners)?));
+        if wanted("port_create") {
+            let runners: Vec<Option<Runner<'_>>> = vec![
+                Some(Box::new(ours::port_create)),
+                Some(Box::new(raw::port_create)),
+                Some(Box::new(ipc::port_create)),
+            ];
+            rows.push(record("port_create", pinned, measure(runners)?));
+        }
         for peer in peers {
             peer.finish()?;
         }
@@ -91,6 +95,15 @@ pub(crate) fn main() -> io::Result<()> {
     std::fs::write(&path, json + "\n")?;
     println!("wrote {}", path.display());
     Ok(())
+}
+
+/// Whether row `name` is measured: all of them, or those named in
+/// `IPC_COMPARE_ROWS` (comma-separated), to look at a few quickly.
+fn wanted(name: &str) -> bool {
+    match std::env::var(ROWS_VAR) {
+        Ok(rows) => rows.split(',').any(|row| row.trim() == name),
+        Err(_) => true,
+    }
 }
 
 fn record(name: &'static str, pinned: bool, figures: Vec<Option<f64>>) -> Record {

@@ -62,6 +62,9 @@ struct Shared {
 thread_local! {
     /// The loop whose job this thread is running, if any.
     static RUNNING: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+    /// The loop in whose kernel this thread waits, if any: what it posts
+    /// while receiving there (an arrival's pump job) needs no wake-up.
+    static IN_KERNEL: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
 }
 
 /// The id of the event loop whose job the calling thread is running.
@@ -181,7 +184,12 @@ impl EventLoop {
             queue.compressed.insert(key, slot);
             queue.keys.insert(slot, key);
         }
-        let kernel = queue.in_kernel.then(|| queue.kernel.clone()).flatten();
+        // The runner posting from inside its own kernel wait will look at
+        // the queue when the wait returns; waking it would cost a message.
+        let from_runner = IN_KERNEL.with(std::cell::Cell::get) == Some(self.shared.id);
+        let kernel = (queue.in_kernel && !from_runner)
+            .then(|| queue.kernel.clone())
+            .flatten();
         let on_condvar = queue.on_condvar > 0;
         drop(queue);
         if let Some(kernel) = kernel {
@@ -213,8 +221,18 @@ impl EventLoop {
     /// nothing came in time.
     pub fn run_one(&self, timeout: Option<Duration>) -> bool {
         let deadline = timeout.map(|t| Instant::now() + t);
+        // Whether the kernel was just looked at, with nothing run since.
+        let mut just_waited = false;
         loop {
-            let kernel = self.lock().kernel.clone();
+            let kernel = {
+                let queue = self.lock();
+                // Arrivals are taken before a job is chosen, so priorities
+                // order them with what is queued. With nothing queued there
+                // is no choice to make (the wait below takes them), and
+                // right after a wait the kernel was just looked at.
+                let choosing = !queue.jobs.is_empty() && !just_waited;
+                queue.kernel.clone().filter(|_| choosing)
+            };
             if let Some(kernel) = &kernel {
                 if !kernel.drain() {
                     // The loop's port set failed (its process is gone,
@@ -245,7 +263,10 @@ impl EventLoop {
                 Some(kernel) => {
                     queue.in_kernel = true;
                     drop(queue);
+                    let outer = IN_KERNEL.with(|in_kernel| in_kernel.replace(Some(self.shared.id)));
                     let alive = kernel.wait(left);
+                    IN_KERNEL.with(|in_kernel| in_kernel.set(outer));
+                    just_waited = true;
                     let mut queue = self.lock();
                     queue.in_kernel = false;
                     if !alive {

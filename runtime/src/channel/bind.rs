@@ -14,10 +14,11 @@ use super::frame::{FrameError, FrameFlags, FrameHeader};
 use super::hello::{BindError, Hello, HelloRegistry};
 use super::io::{Channel, ChannelEvent, ChannelEvents, CloseReason, SendError};
 use super::outgoing::Outgoing;
+use super::route::{ReplyPath, ReplyTo, RouteTable, Routed};
 use crate::actor::{PendingReplies, UnexpectedReply};
 use crate::endpoint::{Endpoint, ProtocolSide};
 use crate::platform::Credentials;
-use crate::right::{Right, SendOnceRight};
+use crate::right::Right;
 use crate::wire::{self, DecodeError, Message};
 
 /// A bound endpoint of side `S`: frames in and out of one channel.
@@ -27,6 +28,8 @@ pub struct Bound<S: ProtocolSide> {
     outgoing: Outgoing,
     events: ChannelEvents,
     hello: HelloRegistry,
+    /// The reply routes the peer opened for its sync calls.
+    routes: RouteTable,
     closed: Option<CloseReason>,
     /// Frames that arrived while the owner waited for a reply, in order.
     pub(super) backlog: VecDeque<Frame>,
@@ -47,7 +50,7 @@ pub struct Frame {
     /// For a sync call: the right its reply goes to, which
     /// [`Bound::responder`] takes (dropped unanswered, the caller learns
     /// the call went unanswered).
-    pub reply_to: Option<SendOnceRight>,
+    pub reply_to: Option<ReplyTo>,
     /// Whether [`Bound::responder`] already gave this call's responder: a
     /// second answer would look forged to the peer and close the channel.
     pub(super) answered: bool,
@@ -127,6 +130,7 @@ impl<S: ProtocolSide> Endpoint<S> {
             outgoing,
             events,
             hello: HelloRegistry::new::<S>(nonce, peer_kind),
+            routes: RouteTable::default(),
             closed: None,
             backlog: VecDeque::new(),
             side: PhantomData,
@@ -235,10 +239,18 @@ impl<S: ProtocolSide> Bound<S> {
             }
             return Ok(None);
         }
-        let mut rights = rights;
-        let reply_to = if header.flags.contains(FrameFlags::SYNC) {
+        let (mut header, mut body, mut rights) = (header, body, rights);
+        let reply_to = if header.flags.contains(FrameFlags::ROUTE) {
+            match self.routes.accept(&mut header, &mut body, &mut rights) {
+                Ok(Routed::Call(route)) => Some(ReplyTo(Some(ReplyPath::Route(route)))),
+                Ok(Routed::Closed) => return Ok(None),
+                Err(error) => {
+                    return Err(self.refuse(ChannelError::Frame(FrameError::Route(error))));
+                }
+            }
+        } else if header.flags.contains(FrameFlags::SYNC) {
             match rights.pop() {
-                Some(Right::SendOnce(reply_to)) => Some(reply_to),
+                Some(Right::SendOnce(reply_to)) => Some(ReplyTo(Some(ReplyPath::Once(reply_to)))),
                 // The rights taken so far are released as they drop.
                 _ => return Err(self.refuse(ChannelError::SyncWithoutReplyRight)),
             }

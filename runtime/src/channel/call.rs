@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use super::bind::{Bound, ChannelError, Frame, framed};
 use super::frame::{FrameFlags, FrameHeader};
 use super::io::{ChannelSender, SendError};
+use super::route::ReplyTo;
 use crate::actor::{Reply, ReplyError, ReplySink, Responder};
 use crate::endpoint::ProtocolSide;
-use crate::right::SendOnceRight;
 use crate::wire::{MachMessage, Message};
 
 /// Answers one call on the channel it came in on.
@@ -33,16 +33,15 @@ impl ReplySink for ChannelReplySink {
     }
 }
 
-/// Answers one sync call on the reply right it carried.
-struct SendOnceSink {
-    reply_to: SendOnceRight,
+/// Answers one sync call on the reply right it carried or on the
+/// caller's reply route.
+struct SyncReplySink {
+    reply_to: ReplyTo,
 }
 
-impl ReplySink for SendOnceSink {
+impl ReplySink for SyncReplySink {
     fn send_reply(self: Box<Self>, _transaction: u64, body: Message) {
-        // A caller that stopped waiting has released its reply port; the
-        // body's rights are released with the refused message.
-        drop(self.reply_to.send(body));
+        self.reply_to.answer(body);
     }
 }
 
@@ -85,7 +84,7 @@ impl<S: ProtocolSide> Bound<S> {
         }
         frame.answered = true;
         if let Some(reply_to) = frame.reply_to.take() {
-            let sink = SendOnceSink { reply_to };
+            let sink = SyncReplySink { reply_to };
             return Some((frame.header.transaction, Box::new(sink)));
         }
         if frame.header.transaction == 0 || frame.header.flags.contains(FrameFlags::REPLY) {

@@ -26,7 +26,14 @@ impl FrameFlags {
     /// the body the new id and protocol) or dropped unbound (with
     /// `DELETE`: routing names the actor).
     pub const MANAGED: FrameFlags = FrameFlags(128);
-    const KNOWN: u32 = 255;
+    /// With `SYNC`: answer on the caller's reply route named by the
+    /// body's last 4 bytes (see `channel::route`). With `GOODBYE` alone,
+    /// body the id: the caller closed that route.
+    pub const ROUTE: FrameFlags = FrameFlags(256);
+    /// With `SYNC | ROUTE`: the route is new; its send right is the
+    /// frame's last right.
+    pub const NEW_ROUTE: FrameFlags = FrameFlags(512);
+    const KNOWN: u32 = 1023;
 
     /// Whether every bit of `other` is set.
     pub fn contains(self, other: FrameFlags) -> bool {
@@ -61,6 +68,38 @@ pub enum FrameError {
     Truncated,
     /// Flag bits this version does not know.
     UnknownFlags(u32),
+    /// A reply-route frame that breaks the route rules.
+    Route(RouteError),
+}
+
+/// How a frame broke the reply-route rules (see `channel::route`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteError {
+    /// Route flags in a combination that means nothing.
+    BadFlags(u32),
+    /// The body is too short to end with a route id.
+    NoRouteId,
+    /// A call on a route the caller never opened (or closed).
+    UnknownRoute(u32),
+    /// A new route whose id is already open.
+    ReusedRoute(u32),
+    /// A new route beyond the open routes a caller may hold.
+    TooManyRoutes,
+    /// A new route whose last right is not a send right.
+    NoSendRight,
+}
+
+impl fmt::Display for RouteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RouteError::BadFlags(bits) => write!(f, "route flags in a meaningless mix {bits:#x}"),
+            RouteError::NoRouteId => write!(f, "route frame without a route id"),
+            RouteError::UnknownRoute(id) => write!(f, "call on unknown reply route {id}"),
+            RouteError::ReusedRoute(id) => write!(f, "reply route {id} opened twice"),
+            RouteError::TooManyRoutes => write!(f, "more reply routes than a caller may hold"),
+            RouteError::NoSendRight => write!(f, "new reply route without a send right"),
+        }
+    }
 }
 
 impl fmt::Display for FrameError {
@@ -68,6 +107,7 @@ impl fmt::Display for FrameError {
         match self {
             FrameError::Truncated => write!(f, "frame shorter than its header"),
             FrameError::UnknownFlags(bits) => write!(f, "unknown frame flags {bits:#x}"),
+            FrameError::Route(error) => write!(f, "{error}"),
         }
     }
 }
@@ -131,10 +171,10 @@ mod tests {
             FrameHeader::decode(&bytes[..19]),
             Err(FrameError::Truncated)
         );
-        bytes[9] = 0x01;
+        bytes[9] = 0x04;
         assert_eq!(
             FrameHeader::decode(&bytes),
-            Err(FrameError::UnknownFlags(0x103))
+            Err(FrameError::UnknownFlags(0x403))
         );
     }
 }

@@ -58,17 +58,19 @@ mod frame;
 mod hello;
 mod io;
 mod outgoing;
+mod route;
 mod sync_call;
 mod watch;
 
 pub use bind::{Bound, ChannelError, Frame};
 pub use dispatch::{Dispatch, Notify, Waited, on_io_thread};
-pub use frame::{FrameError, FrameFlags, FrameHeader};
+pub use frame::{FrameError, FrameFlags, FrameHeader, RouteError};
 pub use hello::{BindError, Hello, HelloRegistry};
 pub use io::{
     Channel, ChannelEvent, ChannelEvents, ChannelSender, CloseReason, INBOX_LIMIT,
     SEND_QUEUE_LIMIT, SendError,
 };
 pub use outgoing::Outgoing;
+pub use route::{ROUTE_LIMIT, ReplyTo};
 pub use sync_call::SyncCallError;
 pub use watch::PortWatch;

@@ -5,11 +5,13 @@
 //!
 //! [`Bound`]: super::Bound
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::bind::framed;
 use super::frame::{FrameFlags, FrameHeader};
 use super::io::{ChannelSender, SendError};
+use super::route::{RELEASED_UNANSWERED, ReplyRoutes};
 use super::sync_call::SyncCallError;
 use crate::actor::{PendingReplies, Reply, read_reply_body};
 use crate::platform::{self, RecvError};
@@ -21,11 +23,17 @@ use crate::wire::{self, MachMessage, Message};
 pub struct Outgoing {
     sender: ChannelSender,
     pending: PendingReplies,
+    /// Reply ports kept for this channel's sync calls.
+    routes: Arc<ReplyRoutes>,
 }
 
 impl Outgoing {
     pub(super) fn new(sender: ChannelSender, pending: PendingReplies) -> Outgoing {
-        Outgoing { sender, pending }
+        Outgoing {
+            sender,
+            pending,
+            routes: Arc::default(),
+        }
     }
 
     /// Sends a frame: `header`, then `message`'s body and rights. Never
@@ -71,36 +79,67 @@ impl Outgoing {
     }
 
     /// Sends a sync call and blocks this thread (only) until its reply or
-    /// `timeout`. The reply comes to a fresh port whose send-once right
-    /// travels as the frame's last right, so it never passes through the
-    /// I/O thread or an event loop.
+    /// `timeout`. The reply comes to a port of this channel's caller side
+    /// (a reply route, see `channel::route`), or with every route busy to a
+    /// fresh port whose send-once right travels as the frame's last right.
+    /// Either way it never passes through the I/O thread or an event loop.
     pub fn call_sync<T: MachMessage>(
         &self,
         mut header: FrameHeader,
         mut body: Message,
         timeout: Duration,
     ) -> Result<T, SyncCallError> {
-        // A fresh port per call: its one send-once right is the only way
-        // in, so nothing but this call's answer can arrive on it.
-        let (reply_port, reply_to) = platform::reply_port().map_err(SyncCallError::ReplyPort)?;
-        body.rights.push(Right::SendOnce(reply_to));
         header.flags = header.flags | FrameFlags::SYNC;
         header.transaction = self.pending.next_transaction();
+        let Ok(Some((route, new_route))) = self.routes.take() else {
+            return self.call_sync_once(header, body, timeout);
+        };
+        body.bytes.extend_from_slice(&route.id.to_le_bytes());
+        header.flags = header.flags | FrameFlags::ROUTE;
+        let new = new_route.is_some();
+        if let Some(send) = new_route {
+            header.flags = header.flags | FrameFlags::NEW_ROUTE;
+            body.rights.push(Right::Send(send));
+        }
+        if let Err(error) = self.send(header, body) {
+            let error = error.map_message(|mut message| {
+                if new {
+                    message.rights.pop();
+                }
+                message.bytes.truncate(message.bytes.len() - 4);
+                message
+            });
+            if new {
+                self.routes.unsent(route);
+            } else {
+                self.routes.give_back(route);
+            }
+            return Err(SyncCallError::Send(error));
+        }
+        let received = route.port.recv(Some(timeout));
+        if received.is_ok() {
+            self.routes.give_back(route);
+        } else {
+            // An answer may still come: the route cannot carry another call.
+            self.routes.discard(route, &self.sender);
+        }
+        sync_answer(received)
+    }
+
+    /// A sync call answered on a fresh port: its one send-once right is
+    /// the only way in, so nothing but this call's answer can arrive.
+    fn call_sync_once<T: MachMessage>(
+        &self,
+        header: FrameHeader,
+        mut body: Message,
+        timeout: Duration,
+    ) -> Result<T, SyncCallError> {
+        let (reply_port, reply_to) = platform::reply_port().map_err(SyncCallError::ReplyPort)?;
+        body.rights.push(Right::SendOnce(reply_to));
         if let Err(error) = self.send(header, body) {
             return Err(SyncCallError::Send(without_reply_right(error)));
         }
-        let received = match reply_port.recv(Some(timeout)) {
-            Ok(received) => received.message,
-            Err(RecvError::Timeout) => return Err(SyncCallError::Timeout),
-            Err(RecvError::PeerGone) => return Err(SyncCallError::NoReply),
-            Err(RecvError::Malformed(_)) => return Err(SyncCallError::BadReply),
-            Err(RecvError::Io(error)) => return Err(SyncCallError::Failed(error.to_string())),
-        };
-        match read_reply_body(received) {
-            Ok(Ok(value)) => wire::decode(value).map_err(SyncCallError::Decode),
-            Ok(Err(_)) => Err(SyncCallError::ResponderDropped),
-            Err(_) => Err(SyncCallError::BadReply),
-        }
+        sync_answer(reply_port.recv(Some(timeout)))
     }
 
     /// The calls of this channel still waiting for a reply.
@@ -121,6 +160,27 @@ impl Outgoing {
     /// The raw sender, for replies.
     pub(super) fn sender(&self) -> &ChannelSender {
         &self.sender
+    }
+}
+
+/// What a sync call's reply port gave: the answer, or why there is none.
+fn sync_answer<T: MachMessage>(
+    received: Result<crate::platform::Received, RecvError>,
+) -> Result<T, SyncCallError> {
+    let received = match received {
+        Ok(received) if received.message.bytes == [RELEASED_UNANSWERED] => {
+            return Err(SyncCallError::NoReply);
+        }
+        Ok(received) => received.message,
+        Err(RecvError::Timeout) => return Err(SyncCallError::Timeout),
+        Err(RecvError::PeerGone) => return Err(SyncCallError::NoReply),
+        Err(RecvError::Malformed(_)) => return Err(SyncCallError::BadReply),
+        Err(RecvError::Io(error)) => return Err(SyncCallError::Failed(error.to_string())),
+    };
+    match read_reply_body(received) {
+        Ok(Ok(value)) => wire::decode(value).map_err(SyncCallError::Decode),
+        Ok(Err(_)) => Err(SyncCallError::ResponderDropped),
+        Err(_) => Err(SyncCallError::BadReply),
     }
 }
 

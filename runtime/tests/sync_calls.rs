@@ -262,6 +262,29 @@ fn broken_route_frames_close_the_channel() {
 }
 
 #[test]
+fn a_new_route_with_the_wrong_right_closes_the_channel_and_releases_it() {
+    use machproto_runtime::channel::{FrameError, RouteError};
+    let (mut parent, child) = pair();
+    let (probe, probe_once) = platform::reply_port().unwrap();
+    let mut body = wire::encode(1u32).unwrap();
+    body.bytes.extend_from_slice(&3u32.to_le_bytes());
+    body.rights.push(Right::SendOnce(probe_once));
+    let flags = FrameFlags::SYNC | FrameFlags::ROUTE | FrameFlags::NEW_ROUTE;
+    child.send(header(DOUBLE, flags, 1), body).unwrap();
+    let error = parent.recv(WAIT).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ChannelError::Frame(FrameError::Route(RouteError::NoSendRight))
+        ),
+        "{error}"
+    );
+    // The send-once right it carried instead was released, once.
+    let result = probe.recv(Some(WAIT));
+    assert!(matches!(result, Err(RecvError::PeerGone)), "{result:?}");
+}
+
+#[test]
 fn sync_calls_reuse_one_reply_route() {
     use machproto_runtime::channel::FrameHeader;
     let (parent_end, child_end) = machproto_runtime::create_endpoints::<support::Calc>().unwrap();

@@ -3,6 +3,8 @@
 //! on its event loop; the parent calls through its actor handle.
 
 use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use machproto_runtime::actor::{
@@ -109,7 +111,8 @@ impl Actor for Echoer {
     fn destroyed(&mut self, _reason: DestroyReason) {}
 }
 
-/// The parent's side: its actor on its own loop.
+/// The parent's side: its actor on a loop that the calling thread runs
+/// (`EventLoop::run_until`), as an app keeps its actors on its main thread.
 #[derive(Debug)]
 pub(crate) struct ActorCaller {
     handle: ActorHandle,
@@ -118,19 +121,51 @@ pub(crate) struct ActorCaller {
 
 impl ActorCaller {
     pub(crate) fn open(endpoint: Endpoint<EchoParent>) -> io::Result<ActorCaller> {
-        let (event_loop, _) = EventLoop::spawn("bench-parent-loop")?;
+        let event_loop = EventLoop::new();
         let options = ActorOptions::new("bench-parent");
         let handle = endpoint.open(&event_loop, &options, Box::new(Caller))?;
         Ok(ActorCaller { handle, event_loop })
     }
 
+    /// Calls and runs the loop on this thread until the reply is in.
     pub(crate) fn call(&self, payload: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
         let argument = wire::encode(payload.to_vec()).map_err(io_err)?;
         let reply = self
             .handle
             .call::<Vec<u8>>(ECHO, argument)
             .map_err(io_err)?;
+        self.event_loop.run_until(timeout, || reply.is_done());
+        reply.wait(Duration::ZERO).map_err(io_err)
+    }
+
+    /// Calls and blocks in `Reply::wait` while another thread runs the
+    /// loop (see [`ActorCaller::run_elsewhere`]).
+    pub(crate) fn call_and_wait(&self, payload: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
+        let argument = wire::encode(payload.to_vec()).map_err(io_err)?;
+        let reply = self
+            .handle
+            .call::<Vec<u8>>(ECHO, argument)
+            .map_err(io_err)?;
         reply.wait(timeout).map_err(io_err)
+    }
+
+    /// Runs the loop on a thread of its own until [`LoopRunner::finish`].
+    pub(crate) fn run_elsewhere(&self) -> io::Result<LoopRunner> {
+        let done = Arc::new(AtomicBool::new(false));
+        let runner = self.event_loop.clone();
+        let stop = Arc::clone(&done);
+        let thread = std::thread::Builder::new()
+            .name("bench-parent-loop".into())
+            .spawn(move || {
+                while !stop.load(Ordering::Acquire) {
+                    runner.run_one(None);
+                }
+            })?;
+        Ok(LoopRunner {
+            done,
+            event_loop: self.event_loop.clone(),
+            thread,
+        })
     }
 
     pub(crate) fn call_sync(&self, payload: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
@@ -141,9 +176,30 @@ impl ActorCaller {
     }
 }
 
+/// A thread running the caller's loop for a while.
+pub(crate) struct LoopRunner {
+    done: Arc<AtomicBool>,
+    event_loop: EventLoop,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl LoopRunner {
+    /// Stops the thread (a no-op job wakes it) and waits for it.
+    pub(crate) fn finish(self) -> io::Result<()> {
+        self.done.store(true, Ordering::Release);
+        self.event_loop.post(Priority::Control, None, || {});
+        self.thread
+            .join()
+            .map_err(|_| io::Error::other("the loop thread panicked"))
+    }
+}
+
 impl Drop for ActorCaller {
     fn drop(&mut self) {
         self.handle.close();
+        // The close goes out when the loop next runs.
+        self.event_loop
+            .run_until(Duration::from_millis(100), || false);
         self.event_loop.stop();
     }
 }

@@ -41,14 +41,18 @@ pub(crate) enum Row {
     /// for raw sockets and ipc-channel).
     SyncCall64,
     /// `CallReply64` between actors: typed handles, event loops on both
-    /// sides, validation against the side specs (same baseline).
+    /// sides, validation against the side specs (same baseline). The
+    /// caller's loop runs on the calling thread until the reply is in.
     ActorCallReply64,
+    /// The same, the caller's loop on a thread of its own while the
+    /// calling thread blocks in `Reply::wait` (one thread switch more).
+    ActorCallWait64,
     /// `SyncCall64` from an actor handle to an actor (same baseline).
     ActorSyncCall64,
 }
 
 impl Row {
-    pub(crate) const ALL: [Row; 10] = [
+    pub(crate) const ALL: [Row; 11] = [
         Row::Rtt64,
         Row::Oneway64,
         Row::Rtt1Right,
@@ -58,6 +62,7 @@ impl Row {
         Row::CallReply64,
         Row::SyncCall64,
         Row::ActorCallReply64,
+        Row::ActorCallWait64,
         Row::ActorSyncCall64,
     ];
 
@@ -72,6 +77,7 @@ impl Row {
             Row::CallReply64 => "call_reply_64b",
             Row::SyncCall64 => "sync_call_64b",
             Row::ActorCallReply64 => "actor_call_reply_64b",
+            Row::ActorCallWait64 => "actor_call_wait_64b",
             Row::ActorSyncCall64 => "actor_sync_call_64b",
         }
     }

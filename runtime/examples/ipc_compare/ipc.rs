@@ -93,6 +93,7 @@ impl Parent for Ipc {
             | Row::CallReply64
             | Row::SyncCall64
             | Row::ActorCallReply64
+            | Row::ActorCallWait64
             | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     c.to_child.send(&payload)?;
@@ -171,6 +172,7 @@ pub(crate) fn child() -> io::Result<()> {
             | Row::CallReply64
             | Row::SyncCall64
             | Row::ActorCallReply64
+            | Row::ActorCallWait64
             | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     let m = from_parent.recv().map_err(io_err)?;

@@ -210,6 +210,13 @@ impl Parent for Ours {
                     black_box(self.actor.call(&payload, CALL_TIMEOUT)?);
                 }
             }
+            Row::ActorCallWait64 => {
+                let runner = self.actor.run_elsewhere()?;
+                for _ in 0..iters {
+                    black_box(self.actor.call_and_wait(&payload, CALL_TIMEOUT)?);
+                }
+                runner.finish()?;
+            }
             Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     black_box(self.actor.call_sync(&payload, CALL_TIMEOUT)?);
@@ -319,7 +326,7 @@ pub(crate) fn child() -> io::Result<()> {
                 }
             }
             // The child's actor answers these on its loop.
-            Row::ActorCallReply64 | Row::ActorSyncCall64 => {}
+            Row::ActorCallReply64 | Row::ActorCallWait64 | Row::ActorSyncCall64 => {}
             Row::CallReply64 | Row::SyncCall64 => {
                 for _ in 0..iters {
                     let mut frame = bound.recv(CALL_TIMEOUT).map_err(io_err)?;

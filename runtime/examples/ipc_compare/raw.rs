@@ -286,6 +286,7 @@ impl Parent for Raw {
             | Row::CallReply64
             | Row::SyncCall64
             | Row::ActorCallReply64
+            | Row::ActorCallWait64
             | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     send_bytes(socket, &payload)?;
@@ -367,6 +368,7 @@ pub(crate) fn child() -> io::Result<()> {
             | Row::CallReply64
             | Row::SyncCall64
             | Row::ActorCallReply64
+            | Row::ActorCallWait64
             | Row::ActorSyncCall64 => {
                 for _ in 0..iters {
                     let len = recv_bytes(&socket, &mut buffer)?;

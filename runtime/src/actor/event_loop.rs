@@ -34,15 +34,24 @@ pub type CompressKey = (u64, u32);
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// A queued job, and whether it only takes arrivals off a channel (a
+/// pump, which runs no handler and posts what it takes as jobs).
+struct Queued {
+    job: Job,
+    takes_arrivals: bool,
+}
+
 #[derive(Default)]
 struct Queue {
     /// Ordered by priority (highest first), then arrival.
-    jobs: BTreeMap<(Reverse<Priority>, u64), Job>,
+    jobs: BTreeMap<(Reverse<Priority>, u64), Queued>,
     /// Where the undelivered instance of each compressible message sits.
     compressed: HashMap<CompressKey, (Reverse<Priority>, u64)>,
     /// The key of each compressible queued job, to forget it on delivery.
     keys: HashMap<(Reverse<Priority>, u64), CompressKey>,
     next: u64,
+    /// Queued jobs that are not pumps (see [`Queued`]).
+    handlers: usize,
     stopped: bool,
     /// The loop's channels, once an actor is opened on it.
     kernel: Option<Arc<Kernel>>,
@@ -163,6 +172,27 @@ impl EventLoop {
         compress: Option<CompressKey>,
         job: impl FnOnce() + Send + 'static,
     ) {
+        self.enqueue(priority, compress, Box::new(job), false);
+    }
+
+    /// Queues a pump: a job that takes a channel's arrivals and posts them
+    /// as jobs. It runs first (at `Control`), and the job chosen after it
+    /// counts as chosen right after the loop looked at the kernel.
+    pub(crate) fn post_arrivals(&self, job: impl FnOnce() + Send + 'static) {
+        self.enqueue(Priority::Control, None, Box::new(job), true);
+    }
+
+    fn enqueue(
+        &self,
+        priority: Priority,
+        compress: Option<CompressKey>,
+        job: Job,
+        takes_arrivals: bool,
+    ) {
+        let job = Queued {
+            job,
+            takes_arrivals,
+        };
         let mut queue = self.lock();
         if queue.stopped {
             // Nobody will run it: dropped now (outside the lock), so what
@@ -173,13 +203,14 @@ impl EventLoop {
         }
         if let Some(key) = compress {
             if let Some(slot) = queue.compressed.get(&key).copied() {
-                queue.jobs.insert(slot, Box::new(job));
+                queue.jobs.insert(slot, job);
                 return;
             }
         }
         let slot = (Reverse(priority), queue.next);
         queue.next += 1;
-        queue.jobs.insert(slot, Box::new(job));
+        queue.handlers += usize::from(!job.takes_arrivals);
+        queue.jobs.insert(slot, job);
         if let Some(key) = compress {
             queue.compressed.insert(key, slot);
             queue.keys.insert(slot, key);
@@ -221,18 +252,20 @@ impl EventLoop {
     /// nothing came in time.
     pub fn run_one(&self, timeout: Option<Duration>) -> bool {
         let deadline = timeout.map(|t| Instant::now() + t);
-        // Whether the kernel was just looked at, with nothing run since.
-        let mut just_waited = false;
+        // Whether everything that had arrived was taken, with only pumps
+        // run since.
+        let mut looked = false;
         loop {
             let kernel = {
                 let queue = self.lock();
                 // Arrivals are taken before a job is chosen, so priorities
-                // order them with what is queued. With nothing queued there
-                // is no choice to make (the wait below takes them), and
-                // right after a wait the kernel was just looked at.
-                let choosing = !queue.jobs.is_empty() && !just_waited;
+                // order them with what is queued. With no handler job queued
+                // there is no choice to make: pumps run first anyway, and
+                // the wait below takes what comes.
+                let choosing = queue.handlers > 0 && !looked;
                 queue.kernel.clone().filter(|_| choosing)
             };
+            looked |= kernel.is_some();
             if let Some(kernel) = &kernel {
                 if !kernel.drain() {
                     // The loop's port set failed (its process is gone,
@@ -244,16 +277,25 @@ impl EventLoop {
             if queue.stopped {
                 return false;
             }
-            if let Some((slot, job)) = queue.jobs.pop_first() {
+            if let Some((slot, queued)) = queue.jobs.pop_first() {
                 if let Some(key) = queue.keys.remove(&slot) {
                     queue.compressed.remove(&key);
                 }
+                queue.handlers -= usize::from(!queued.takes_arrivals);
                 drop(queue);
-                let _running = RunningGuard::enter(self.shared.id);
-                // A job that panics (an app's posted job; handlers are
-                // contained where they run) must not end the loop.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-                return true;
+                {
+                    let _running = RunningGuard::enter(self.shared.id);
+                    // A job that panics (an app's posted job; handlers are
+                    // contained where they run) must not end the loop.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(queued.job));
+                }
+                // A pump only moved arrivals into the queue: go on to
+                // choose among them. With nothing queued, the caller may be
+                // waiting for what the pump did (a reply): this run counts.
+                if !queued.takes_arrivals || self.lock().jobs.is_empty() {
+                    return true;
+                }
+                continue;
             }
             let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
             if left.is_some_and(|left| left.is_zero()) {
@@ -266,7 +308,8 @@ impl EventLoop {
                     let outer = IN_KERNEL.with(|in_kernel| in_kernel.replace(Some(self.shared.id)));
                     let alive = kernel.wait(left);
                     IN_KERNEL.with(|in_kernel| in_kernel.set(outer));
-                    just_waited = true;
+                    // A wait takes one arrival; others may have come too.
+                    looked = false;
                     let mut queue = self.lock();
                     queue.in_kernel = false;
                     if !alive {
@@ -320,6 +363,7 @@ impl EventLoop {
         // Dropped once the queue is unlocked: what a job holds may post to
         // this loop as it goes.
         let dropped = std::mem::take(&mut queue.jobs);
+        queue.handlers = 0;
         queue.compressed.clear();
         queue.keys.clear();
         let kernel = queue.in_kernel.then(|| queue.kernel.clone()).flatten();

@@ -195,7 +195,7 @@ pub(super) fn schedule_pump(link: &Arc<Link>) {
         return;
     }
     let pumped = Arc::clone(link);
-    link.event_loop.post(Priority::Control, None, move || {
+    link.event_loop.post_arrivals(move || {
         pumped.pump_queued.store(false, Ordering::Release);
         super::inbound::pump(&pumped);
     });

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -85,6 +86,9 @@ enum SlotState {
 struct Slot {
     state: Mutex<SlotState>,
     ready: Condvar,
+    /// Threads blocked in `Reply::wait`; changed only under `state`'s lock,
+    /// so that a reply with nobody blocked costs no wake-up call.
+    blocked: AtomicUsize,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -100,8 +104,11 @@ impl Slot {
         match std::mem::replace(&mut *state, SlotState::Taken) {
             SlotState::Waiting(waker) => {
                 *state = SlotState::Done(outcome);
+                let blocked = self.blocked.load(Ordering::Relaxed) > 0;
                 drop(state);
-                self.ready.notify_all();
+                if blocked {
+                    self.ready.notify_all();
+                }
                 if let Some(waker) = waker {
                     waker.wake();
                 }
@@ -159,6 +166,7 @@ impl PendingReplies {
         let slot = Arc::new(Slot {
             state: Mutex::new(SlotState::Waiting(None)),
             ready: Condvar::new(),
+            blocked: AtomicUsize::new(0),
         });
         table.pending.insert(transaction, Arc::clone(&slot));
         let reply = Reply {
@@ -261,12 +269,14 @@ impl<T: MachMessage> Reply<T> {
             if now >= deadline {
                 return Err(ReplyError::Timeout);
             }
+            self.slot.blocked.fetch_add(1, Ordering::Relaxed);
             state = self
                 .slot
                 .ready
                 .wait_timeout(state, deadline - now)
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .0;
+            self.slot.blocked.fetch_sub(1, Ordering::Relaxed);
         }
     }
 

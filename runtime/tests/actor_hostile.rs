@@ -258,6 +258,7 @@ fn cases() -> Vec<Case> {
             attack: Box::new(move |_probe| {
                 let mut body = 1u32.to_le_bytes().to_vec();
                 body.extend(0x1234_5678_9abc_def0u64.to_le_bytes());
+                body.extend(7u128.to_le_bytes());
                 Attack::Frames(vec![(
                     frame(0, 0, FrameFlags::MANAGED, 0),
                     Message {
@@ -276,11 +277,29 @@ fn cases() -> Vec<Case> {
             attack: Box::new(move |probe| {
                 let mut body = 2u32.to_le_bytes().to_vec();
                 body.extend(0u64.to_le_bytes());
+                body.extend(7u128.to_le_bytes());
                 Attack::Frames(vec![(
                     frame(0, 0, FrameFlags::MANAGED, 0),
                     Message {
                         bytes: body,
                         rights: vec![probe],
+                    },
+                )])
+            }),
+            expected: BadMessage::WrongKind {
+                message: "managed endpoint announcement",
+            },
+        },
+        Case {
+            name: "a managed endpoint announcement without its secret",
+            attack: Box::new(move |_probe| {
+                let mut body = 2u32.to_le_bytes().to_vec();
+                body.extend(0u64.to_le_bytes());
+                Attack::Frames(vec![(
+                    frame(0, 0, FrameFlags::MANAGED, 0),
+                    Message {
+                        bytes: body,
+                        rights: Vec::new(),
                     },
                 )])
             }),

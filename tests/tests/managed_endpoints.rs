@@ -376,3 +376,37 @@ fn an_endpoint_bound_and_deleted_before_its_announcement_is_no_violation() {
     gpu_loop.stop();
     content_loop.stop();
 }
+
+#[test]
+fn a_holder_on_the_way_cannot_claim_an_endpoint_bound() {
+    use machproto_runtime::Right;
+    use machproto_runtime::wire::{self, Message};
+    let (gpu_loop, content_loop) = loops();
+    let log = Log::default();
+    let pair = pair(&gpu_loop, &content_loop, &log);
+    let (_texture, endpoint) = pair
+        .gpu
+        .open_texture_endpoint(gpu_texture(&log, "relayed"))
+        .unwrap();
+    // A process the endpoint passes through holds everything it carries,
+    // its right included, but not the secret the announcement told the
+    // peer: its claims that the endpoint was bound are not believed.
+    let mut carried = wire::encode(endpoint).unwrap();
+    let Some(Right::Send(right)) = carried.rights.pop() else {
+        panic!("a managed endpoint carries its send right");
+    };
+    for claim in [b"bound".to_vec(), vec![0; 16], Vec::new()] {
+        let claim = Message {
+            bytes: claim,
+            rights: Vec::new(),
+        };
+        right.try_send(claim).unwrap();
+    }
+    // Then it drops the endpoint: the opener learns that, not a bind.
+    drop(right);
+    log.wait_line("gpu relayed ManagedEndpointDropped");
+    pair.assert_serving();
+    pair.assert_no_bad_message();
+    gpu_loop.stop();
+    content_loop.stop();
+}

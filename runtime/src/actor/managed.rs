@@ -4,13 +4,15 @@
 //!
 //! Opening allocates the actor's routing id, records our side of it, and
 //! announces it to the peer at once (a `MANAGED` frame naming the manager,
-//! the new id and the protocol), so the peer validates and queues what we
-//! send the new actor before anyone there binds it. The endpoint carries
-//! the channel's nonce, the manager and the id, and a send right to a port
-//! of ours that the I/O thread watches:
+//! the new id, the protocol and a secret), so the peer validates and
+//! queues what we send the new actor before anyone there binds it. The
+//! endpoint carries the channel's nonce, the manager and the id, and a
+//! send right to a port of ours that the I/O thread watches:
 //!
 //! - binding it (on the peer's side of the same channel, under the
-//!   manager's peer) sends one message on that right, then drops it;
+//!   manager's peer) sends the secret on that right, then drops it; the
+//!   secret is not in the endpoint, so nobody it passed through can claim
+//!   it bound, and any other message on the right is ignored;
 //! - dropping it unbound, anywhere, drops the right alone: the watch sees
 //!   the port's senders gone with no message first, and our side of the
 //!   actor ends with [`DestroyReason::ManagedEndpointDropped`]; the peer is
@@ -19,7 +21,8 @@
 //! The kernel orders the message before the end on one port, so the two
 //! cannot be confused. An endpoint bound before the announcement arrived
 //! (it may overtake it through another channel) is recorded early and the
-//! announcement checked against it.
+//! announcement checked against it; its right waits for the announcement's
+//! secret.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -145,9 +148,13 @@ impl ActorHandle {
         let Some(routing) = routes.allocate() else {
             return Err(ActorSendError::RoutingIdsExhausted(Message::default()));
         };
-        let watch = watch(link, routing, watched).map_err(ActorSendError::Kernel)?;
+        // Told only to the peer, over the channel: the endpoint's holders
+        // on the way (which hold its right too) cannot claim it bound.
+        let secret = crate::endpoint::fresh_nonce();
+        let watch = watch(link, routing, watched, secret).map_err(ActorSendError::Kernel)?;
         let mut bytes = routing.to_le_bytes().to_vec();
         bytes.extend_from_slice(&protocol_identity(ours.protocol).to_le_bytes());
+        bytes.extend_from_slice(&secret.to_le_bytes());
         let header = FrameHeader {
             routing: self.routing_id(),
             message: 0,
@@ -180,12 +187,20 @@ fn watch(
     link: &Arc<Link>,
     routing: u32,
     watched: crate::ReceiveRight,
+    secret: u128,
 ) -> std::io::Result<PortWatch> {
     let weak = Arc::downgrade(link);
-    // The first event settles the endpoint; whatever else a holder of the
-    // right sends is dropped here, on the I/O thread.
+    // The binder's notice (the announcement's secret) or the end settles
+    // the endpoint; whatever else a holder of the right sends is dropped
+    // here, on the I/O thread.
     let settled = std::sync::atomic::AtomicBool::new(false);
     PortWatch::new(watched, move |event| {
+        if let ChannelEvent::Message(received) = &event {
+            let message = &received.message;
+            if message.bytes != secret.to_le_bytes() || !message.rights.is_empty() {
+                return;
+            }
+        }
         if settled.swap(true, std::sync::atomic::Ordering::AcqRel) {
             return;
         }
@@ -250,31 +265,59 @@ impl<S: ActorSide> ManagedEndpoint<S> {
             return Err(ManagedBindError::WrongManager(self));
         }
         let spec = S::SPEC;
+        let ManagedEndpoint {
+            channel,
+            manager: manager_id,
+            routing,
+            token,
+            side,
+        } = self;
         let waiting = {
             let mut routes = lock(&link.routes);
-            match bind_entry(&mut routes, self.manager, self.routing, spec, actor) {
-                Some(waiting) => waiting,
-                None => return Err(ManagedBindError::Gone(self)),
+            match bind_entry(&mut routes, manager_id, routing, spec, actor) {
+                Some(Some(waiting)) => Some((waiting, routes.secrets.remove(&routing), token)),
+                Some(None) => {
+                    // Bound before the announcement: the opener is told
+                    // once it brings the secret (see `announced`).
+                    routes.owed.insert(routing, token);
+                    None
+                }
+                None => {
+                    drop(routes);
+                    return Err(ManagedBindError::Gone(ManagedEndpoint {
+                        channel,
+                        manager: manager_id,
+                        routing,
+                        token,
+                        side,
+                    }));
+                }
             }
         };
-        if let Some(actor) = waiting {
+        if let Some((actor, secret, token)) = waiting {
             // What waited is delivered in order by the loop before anything
             // newer: until then the actor stays parked (`Running`), so
             // arrivals queue behind it.
             let target = Arc::clone(link);
-            let routing = self.routing;
             link.event_loop.post(Priority::Control, None, move || {
                 deliver::put_back(&target, routing, actor);
             });
+            if let Some(secret) = secret {
+                tell_bound(token, secret);
+            }
         }
-        // Tells the opener it was bound (if it is still there to care).
-        let bound = Message {
-            bytes: b"bound".to_vec(),
-            rights: Vec::new(),
-        };
-        drop(self.token.try_send(bound));
-        Ok(ActorHandle::new(Arc::clone(link), self.routing, spec))
+        Ok(ActorHandle::new(Arc::clone(link), routing, spec))
     }
+}
+
+/// Tells the opener its endpoint was bound (if it is still there to
+/// care): the secret its announcement carried, on the endpoint's right.
+fn tell_bound(token: SendRight, secret: u128) {
+    let bound = Message {
+        bytes: secret.to_le_bytes().to_vec(),
+        rights: Vec::new(),
+    };
+    drop(token.try_send(bound));
 }
 
 /// Binds `actor` as our side of actor `routing`. Announced already: the
@@ -340,20 +383,26 @@ pub(super) fn announced(
     let malformed = BadMessage::WrongKind {
         message: "managed endpoint announcement",
     };
-    if body.bytes.len() != 12 || !body.rights.is_empty() {
+    if body.bytes.len() != 28 || !body.rights.is_empty() {
         return Err(malformed);
     }
     let mut word = [0u8; 4];
     word.copy_from_slice(&body.bytes[..4]);
     let routing = u32::from_le_bytes(word);
     let mut identity = [0u8; 8];
-    identity.copy_from_slice(&body.bytes[4..]);
+    identity.copy_from_slice(&body.bytes[4..12]);
     let identity = u64::from_le_bytes(identity);
+    let mut secret = [0u8; 16];
+    secret.copy_from_slice(&body.bytes[12..]);
+    let secret = u128::from_le_bytes(secret);
     if routes.tombstone(routing).is_some() && routes.peer_may_allocate(routing) {
         // Bound here early and removed since: the announcement only
         // records the peer's allocation (its frames for it are dropped as
-        // for any actor we removed).
+        // for any actor we removed), and the opener learns it was bound.
         routes.note_peer_allocation(routing);
+        if let Some(token) = routes.owed.remove(&routing) {
+            tell_bound(token, secret);
+        }
         return Ok(());
     }
     let Some(entry) = routes.entries.get(&manager) else {
@@ -387,11 +436,15 @@ pub(super) fn announced(
             && same_side(early.spec, spec)
             && routes.announce_early(routing)
         {
+            if let Some(token) = routes.owed.remove(&routing) {
+                tell_bound(token, secret);
+            }
             return Ok(());
         }
         return Err(BadMessage::BadConstructor { routing });
     }
     routes.insert(routing, manager, spec, State::Unbound(VecDeque::new()));
+    routes.secrets.insert(routing, secret);
     Ok(())
 }
 

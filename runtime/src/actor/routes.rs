@@ -78,6 +78,12 @@ pub(super) struct Routes {
     /// Actors bound from a managed endpoint before the peer's
     /// announcement of them arrived.
     early: HashSet<u32>,
+    /// For each actor the peer announced and nobody here has bound yet,
+    /// the secret that proves to the opener that it was bound here.
+    pub(super) secrets: HashMap<u32, u128>,
+    /// Endpoints bound early: their right, to tell the opener once the
+    /// announcement brings the secret.
+    pub(super) owed: HashMap<u32, crate::right::SendRight>,
 }
 
 impl Routes {
@@ -103,6 +109,8 @@ impl Routes {
             tombstones: HashMap::new(),
             removals: HashMap::new(),
             early: HashSet::new(),
+            secrets: HashMap::new(),
+            owed: HashMap::new(),
         }
     }
 
@@ -318,6 +326,7 @@ impl Routes {
                 continue;
             };
             self.early.remove(&routing);
+            self.secrets.remove(&routing);
             removed(routing);
             let reason = if routing == root {
                 reason.clone()

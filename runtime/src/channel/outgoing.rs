@@ -91,6 +91,9 @@ impl Outgoing {
     ) -> Result<T, SyncCallError> {
         header.flags = header.flags | FrameFlags::SYNC;
         header.transaction = self.pending.next_transaction();
+        if !REPLY_ROUTES {
+            return self.call_sync_once(header, body, timeout);
+        }
         let Ok(Some((route, new_route))) = self.routes.take() else {
             return self.call_sync_once(header, body, timeout);
         };
@@ -162,6 +165,12 @@ impl Outgoing {
         &self.sender
     }
 }
+
+/// Whether sync calls use reply routes: where a fresh reply port per call
+/// is costly, on the Linux backend (a socket pair and a passed descriptor
+/// per call). On Mach a sync call keeps its send-once reply right, the
+/// kernel's own way to be answered exactly once (a port is cheap there).
+const REPLY_ROUTES: bool = cfg!(all(target_os = "linux", not(feature = "mach-sim")));
 
 /// What a sync call's reply port gave: the answer, or why there is none.
 fn sync_answer<T: MachMessage>(

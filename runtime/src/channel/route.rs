@@ -24,6 +24,10 @@
 //!   through its responder, as for async calls.
 //!
 //! A caller with every route busy falls back to a one-shot reply port.
+//!
+//! Callers use routes on the Linux backend only: on Mach a fresh reply
+//! port is cheap and a send-once right is the kernel's own guarantee of
+//! one answer, so calls keep it there. Both backends accept routes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -347,3 +347,42 @@ fn sync_calls_reuse_one_reply_route() {
         ]
     );
 }
+
+#[test]
+fn a_callee_that_refuses_its_channel_ends_a_queued_call_at_once() {
+    let (parent, mut child) = pair();
+    let callee = thread::spawn(move || {
+        // The first call opens a reply route (on Linux) and is answered.
+        let mut frame = child.recv(WAIT).unwrap();
+        child
+            .responder::<u32>(&mut frame)
+            .unwrap()
+            .respond(2)
+            .unwrap();
+        // Both the bad frame and the next call are queued before this
+        // reads: the bad one closes the channel; the call is never read.
+        thread::sleep(SHORT);
+        let error = child.recv(WAIT).unwrap_err();
+        assert!(matches!(error, ChannelError::Frame(_)), "{error}");
+        // Still alive: the caller must not wait for it to go.
+        thread::sleep(SHORT * 5);
+        child
+    });
+    let call = |argument: u32, timeout| {
+        parent.call_sync::<u32>(0, DOUBLE, wire::encode(argument).unwrap(), timeout)
+    };
+    assert_eq!(call(1, WAIT).unwrap(), 2);
+    let unknown_flags = FrameFlags(1 << 20);
+    parent
+        .send(header(DOUBLE, unknown_flags, 0), Message::default())
+        .unwrap();
+    let started = std::time::Instant::now();
+    let result = call(2, WAIT);
+    assert!(
+        matches!(result, Err(SyncCallError::NoReply | SyncCallError::Send(_))),
+        "{result:?}"
+    );
+    // Learnt when the callee refused the channel, not at the timeout.
+    assert!(started.elapsed() < WAIT / 2, "{:?}", started.elapsed());
+    drop(callee.join().unwrap());
+}

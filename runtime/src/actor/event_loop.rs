@@ -81,6 +81,22 @@ pub(crate) fn running_loop() -> Option<u64> {
     RUNNING.with(std::cell::Cell::get)
 }
 
+/// Marks the calling thread as waiting in loop `id`'s kernel until
+/// dropped (restored even if the wait unwinds).
+struct InKernelGuard(Option<u64>);
+
+impl InKernelGuard {
+    fn enter(id: u64) -> InKernelGuard {
+        InKernelGuard(IN_KERNEL.with(|in_kernel| in_kernel.replace(Some(id))))
+    }
+}
+
+impl Drop for InKernelGuard {
+    fn drop(&mut self) {
+        IN_KERNEL.with(|in_kernel| in_kernel.set(self.0));
+    }
+}
+
 /// Marks the calling thread as running a job of loop `id` until dropped.
 struct RunningGuard(Option<u64>);
 
@@ -305,9 +321,10 @@ impl EventLoop {
                 Some(kernel) => {
                     queue.in_kernel = true;
                     drop(queue);
-                    let outer = IN_KERNEL.with(|in_kernel| in_kernel.replace(Some(self.shared.id)));
-                    let alive = kernel.wait(left);
-                    IN_KERNEL.with(|in_kernel| in_kernel.set(outer));
+                    let alive = {
+                        let _in_kernel = InKernelGuard::enter(self.shared.id);
+                        kernel.wait(left)
+                    };
                     // A wait takes one arrival; others may have come too.
                     looked = false;
                     let mut queue = self.lock();

@@ -240,6 +240,8 @@ impl Link {
                 return false;
             }
             routes.closing = Some(reason.clone());
+            // Endpoints bound early whose announcement will never come now.
+            routes.owed.clear();
             first();
         }
         let close_reason = match &reason {

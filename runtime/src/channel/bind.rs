@@ -272,7 +272,15 @@ impl<S: ProtocolSide> Bound<S> {
         self.mark_closed(CloseReason::Failed(error.to_string()));
         // The peer sees the channel gone: our receive right is released.
         self.channel.close();
+        self.discard_unread();
         error
+    }
+
+    /// Drops what arrived and will never be read now that the channel is
+    /// closed, releasing its rights at once: a sync call's reply right
+    /// among them tells its caller `NoReply` now, not when this goes.
+    fn discard_unread(&mut self) {
+        while self.events.recv_timeout(Duration::ZERO).is_ok() {}
     }
 }
 
@@ -280,6 +288,9 @@ impl<S: ProtocolSide> Bound<S> {
     /// Records the close and fails every call still waiting for a reply.
     pub(super) fn mark_closed(&mut self, reason: CloseReason) {
         self.outgoing.pending().fail_all(&reason);
+        // The peer's reply routes go now, not when this is dropped: a caller
+        // blocked on one whose call will never be read learns it at once.
+        self.routes = RouteTable::default();
         self.closed = Some(reason);
     }
 
@@ -301,6 +312,7 @@ impl<S: ProtocolSide> Bound<S> {
             self.mark_closed(reason);
         }
         self.channel.close();
+        self.discard_unread();
     }
 }
 

@@ -153,6 +153,9 @@ impl Outgoing {
     /// Stops sending on this channel (see [`ChannelSender::close`]); with
     /// `flush`, only after what is queued has gone out.
     pub fn close(&self, flush: bool) {
+        // No more calls: the reply ports kept for them go now, not when
+        // the last handle does.
+        self.routes.forget_idle();
         if flush {
             self.sender.close_after_queue();
         } else {

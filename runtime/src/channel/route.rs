@@ -88,6 +88,16 @@ impl ReplyRoutes {
         lock(&self.pool).idle.push(route);
     }
 
+    /// Releases the idle routes (the channel is closing). Busy ones go
+    /// when their call ends.
+    pub(super) fn forget_idle(&self) {
+        let mut pool = lock(&self.pool);
+        let idle = std::mem::take(&mut pool.idle);
+        pool.open -= idle.len();
+        drop(pool);
+        drop(idle);
+    }
+
     /// Forgets a new route whose call was never sent: the callee never
     /// heard of it.
     pub(super) fn unsent(&self, route: Route) {
@@ -148,8 +158,12 @@ impl ReplyTo {
     pub(super) fn answer(mut self, body: crate::wire::Message) {
         match self.0.take() {
             Some(ReplyPath::Once(reply_to)) => drop(reply_to.send(body)),
-            Some(ReplyPath::Route(route)) => drop(route.try_send(body)),
-            None => {}
+            // An answer the route refused (too many rights, a kernel error)
+            // must not leave the caller waiting for its timeout.
+            Some(ReplyPath::Route(route)) if route.try_send(body).is_err() => {
+                drop(route.try_send(released_unanswered()));
+            }
+            Some(ReplyPath::Route(_)) | None => {}
         }
     }
 }
@@ -157,11 +171,15 @@ impl ReplyTo {
 impl Drop for ReplyTo {
     fn drop(&mut self) {
         if let Some(ReplyPath::Route(route)) = self.0.take() {
-            drop(route.try_send(crate::wire::Message {
-                bytes: vec![RELEASED_UNANSWERED],
-                rights: Vec::new(),
-            }));
+            drop(route.try_send(released_unanswered()));
         }
+    }
+}
+
+fn released_unanswered() -> crate::wire::Message {
+    crate::wire::Message {
+        bytes: vec![RELEASED_UNANSWERED],
+        rights: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use machproto_runtime::actor::{
     Actor, ActorHandle, ActorOptions, ActorSide, BadMessage, DestroyReason, EventLoop, Handled,
-    Incoming, MessageKind, MessageSpec, Priority, SideSpec,
+    Incoming, MessageKind, MessageSpec, Priority, Reply, SideSpec,
 };
 use machproto_runtime::wire::{self};
 use machproto_runtime::{Endpoint, Protocol, ProtocolSide, Side};
@@ -129,11 +129,7 @@ impl ActorCaller {
 
     /// Calls and runs the loop on this thread until the reply is in.
     pub(crate) fn call(&self, payload: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
-        let argument = wire::encode(payload.to_vec()).map_err(io_err)?;
-        let reply = self
-            .handle
-            .call::<Vec<u8>>(ECHO, argument)
-            .map_err(io_err)?;
+        let reply = self.send_echo(payload)?;
         self.event_loop.run_until(timeout, || reply.is_done());
         reply.wait(Duration::ZERO).map_err(io_err)
     }
@@ -141,12 +137,12 @@ impl ActorCaller {
     /// Calls and blocks in `Reply::wait` while another thread runs the
     /// loop (see [`ActorCaller::run_elsewhere`]).
     pub(crate) fn call_and_wait(&self, payload: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
+        self.send_echo(payload)?.wait(timeout).map_err(io_err)
+    }
+
+    fn send_echo(&self, payload: &[u8]) -> io::Result<Reply<Vec<u8>>> {
         let argument = wire::encode(payload.to_vec()).map_err(io_err)?;
-        let reply = self
-            .handle
-            .call::<Vec<u8>>(ECHO, argument)
-            .map_err(io_err)?;
-        reply.wait(timeout).map_err(io_err)
+        self.handle.call::<Vec<u8>>(ECHO, argument).map_err(io_err)
     }
 
     /// Runs the loop on a thread of its own until [`LoopRunner::finish`].

@@ -214,19 +214,7 @@ impl Routes {
         spec: &'static SideSpec,
         actor: Box<dyn Actor>,
     ) {
-        if let Some(entry) = self.entries.get_mut(&manager) {
-            entry.children.push(routing);
-        }
-        self.entries.insert(
-            routing,
-            Entry {
-                spec,
-                manager: Some(manager),
-                children: Vec::new(),
-                state: State::Live(actor),
-                deleted_by_peer: false,
-            },
-        );
+        self.attach(routing, manager, spec, State::Live(actor));
         self.early.insert(routing);
     }
 
@@ -251,6 +239,11 @@ impl Routes {
         if !self.is_ours(routing) {
             self.last_peer = self.last_peer.max(routing);
         }
+        self.attach(routing, manager, spec, state);
+    }
+
+    /// Adds `routing` to the table as a child of `manager`.
+    fn attach(&mut self, routing: u32, manager: u32, spec: &'static SideSpec, state: State) {
         if let Some(manager) = self.entries.get_mut(&manager) {
             manager.children.push(routing);
         }

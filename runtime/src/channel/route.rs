@@ -116,14 +116,12 @@ impl ReplyRoutes {
             flags: FrameFlags::ROUTE | FrameFlags::GOODBYE,
             transaction: 0,
         };
-        let mut bytes = Vec::with_capacity(FrameHeader::LEN + 4);
-        header.encode(&mut bytes);
-        bytes.extend_from_slice(&route.id.to_le_bytes());
-        // On a closed channel the callee's table is gone anyway.
-        drop(sender.send_reply(crate::wire::Message {
-            bytes,
+        let id = crate::wire::Message {
+            bytes: route.id.to_le_bytes().to_vec(),
             rights: Vec::new(),
-        }));
+        };
+        // On a closed channel the callee's table is gone anyway.
+        drop(sender.send_reply(super::bind::framed(header, id)));
         pool.open -= 1;
         drop(route);
     }
